@@ -1,0 +1,1 @@
+//! Every git2 call lives here.

@@ -1,0 +1,104 @@
+//! Where a crate's file lives in a registry index.
+//!
+//! cargo's layout, on the lowercased name: `1/{n}`, `2/{n}`, `3/{c}/{n}`
+//! with `c` the first character, else `{n[0..2]}/{n[2..4]}/{n}`.
+
+use std::fmt;
+
+use crate::crate_name::CrateName;
+
+/// The path of a crate's index file, relative to the index root.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndexPath(String);
+
+impl IndexPath {
+    #[must_use]
+    pub fn of(name: &CrateName) -> Self {
+        let n = name.as_str().to_ascii_lowercase();
+        Self(match n.len() {
+            1 => format!("1/{n}"),
+            2 => format!("2/{n}"),
+            3 => format!("3/{}/{n}", &n[..1]),
+            _ => format!("{}/{}/{n}", &n[..2], &n[2..4]),
+        })
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The directory holding the file.
+    #[must_use]
+    pub fn dir(&self) -> &str {
+        self.0.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    /// The directories of every name that is canonically equal to `name`
+    /// (`-` and `_` swapped in the characters that choose the directory).
+    /// A canonical collision can only be in one of these.
+    #[must_use]
+    pub fn collision_dirs(name: &CrateName) -> Vec<String> {
+        let n = name.as_str().to_ascii_lowercase();
+        let prefix_len = if n.len() <= 3 { 1 } else { 4 };
+        let mut variants = vec![n.clone()];
+        for i in 0..prefix_len.min(n.len()) {
+            let swapped = match n.as_bytes()[i] {
+                b'-' => b'_',
+                b'_' => b'-',
+                _ => continue,
+            };
+            let more: Vec<String> = variants
+                .iter()
+                .map(|v| {
+                    let mut bytes = v.clone().into_bytes();
+                    bytes[i] = swapped;
+                    String::from_utf8(bytes).expect("ASCII swap keeps UTF-8")
+                })
+                .collect();
+            variants.extend(more);
+        }
+        let mut dirs: Vec<String> = variants
+            .iter()
+            .map(|v| {
+                let name = CrateName::new(v).expect("a swap of `-`/`_` keeps a valid name");
+                Self::of(&name).dir().to_owned()
+            })
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        dirs
+    }
+}
+
+impl fmt::Display for IndexPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(name: &str) -> String {
+        IndexPath::of(&CrateName::new(name).expect("valid")).0
+    }
+
+    #[test]
+    fn cargo_layout() {
+        assert_eq!(path("a"), "1/a");
+        assert_eq!(path("Ab"), "2/ab");
+        assert_eq!(path("Cat"), "3/c/cat");
+        assert_eq!(path("Serde"), "se/rd/serde");
+        assert_eq!(path("foo-bar"), "fo/o-/foo-bar");
+    }
+
+    #[test]
+    fn collision_dirs_cover_every_spelling() {
+        let dirs = IndexPath::collision_dirs(&CrateName::new("a_b-c_d").expect("valid"));
+        assert_eq!(dirs, vec!["a-/b-", "a-/b_", "a_/b-", "a_/b_"]);
+        let short = IndexPath::collision_dirs(&CrateName::new("a_b").expect("valid"));
+        assert_eq!(short, vec!["3/a"]);
+    }
+}
