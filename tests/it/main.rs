@@ -1,0 +1,3 @@
+//! One integration test binary: real git, real cargo.
+
+mod index_repo;
