@@ -8,9 +8,11 @@
 //! from the tip that was read. A process killed at any point leaves the
 //! branch at its old commit or at the new one, never in between.
 
+mod crate_repo;
 mod fsync;
 mod store;
 
+pub use crate_repo::{BlobRef, CrateRepo, FileChange};
 pub use git2::Oid;
 pub use store::{Change, DEFAULT_BRANCH, Snapshot, Store, WriteLock};
 

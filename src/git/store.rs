@@ -160,6 +160,15 @@ impl Store {
         Ok(Snapshot { commit, tree })
     }
 
+    /// The commit message of a snapshot.
+    pub fn message(&self, snapshot: &Snapshot<'_>) -> Result<String, GitError> {
+        let commit = self
+            .repo
+            .find_commit(snapshot.commit)
+            .map_err(self.op("reading the branch tip"))?;
+        Ok(String::from_utf8_lossy(commit.message_bytes()).into_owned())
+    }
+
     /// Reads a file of a snapshot; `None` when there is none at `path`.
     pub fn read(&self, snapshot: &Snapshot<'_>, path: &str) -> Result<Option<Vec<u8>>, GitError> {
         let Ok(entry) = snapshot.tree.get_path(Path::new(path)) else {

@@ -7,4 +7,6 @@ pub mod line;
 pub mod path;
 pub mod registry;
 
-pub use registry::{Conflict, Index, IndexError, NewVersion};
+pub use registry::{
+    CRATE_COMMIT_TRAILER, Conflict, Index, IndexError, NewVersion, Published, Transaction,
+};
