@@ -7,6 +7,4 @@ pub mod line;
 pub mod path;
 pub mod registry;
 
-pub use registry::{
-    CRATE_COMMIT_TRAILER, Conflict, Index, IndexError, NewVersion, Published, Transaction,
-};
+pub use registry::{CRATE_COMMIT_TRAILER, Conflict, Index, IndexError, NewVersion, Transaction};

@@ -16,7 +16,7 @@ use std::path::Path;
 use semver::Version;
 
 use super::config::{CONFIG_JSON, CargoConfig, ConfigError, NOJEKYLL, SETTINGS_FILE, Settings};
-use super::line::{self, IndexLine};
+use super::line::{self, IndexLine, ParsedLine};
 use super::path::IndexPath;
 use crate::checksum::Checksum;
 use crate::crate_name::{CrateName, canonical};
@@ -154,16 +154,6 @@ impl Index {
     }
 }
 
-/// A version as the index holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Published {
-    /// The name as published (its case may differ from the file path).
-    pub name: String,
-    pub version: Version,
-    pub checksum: String,
-    pub yanked: bool,
-}
-
 /// An open write to the index: the lock is held until it is dropped.
 pub struct Transaction<'i> {
     index: &'i Index,
@@ -182,7 +172,7 @@ impl Transaction<'_> {
     }
 
     /// Every version of `name` (any spelling of its case), as staged.
-    pub fn versions(&self, name: &CrateName) -> Result<Vec<Published>, IndexError> {
+    pub fn versions(&self, name: &CrateName) -> Result<Vec<ParsedLine>, IndexError> {
         let path = IndexPath::of(name);
         let text = self.text(&path)?;
         text.lines().map(|raw| published(&path, raw)).collect()
@@ -206,8 +196,8 @@ impl Transaction<'_> {
                     "publish under the existing spelling, or choose another name",
                 ));
             }
-            if same_version(&existing.version, &new.version) {
-                let how = if existing.checksum == new.checksum.to_string() {
+            if same_version(&existing.vers, &new.version) {
+                let how = if existing.cksum == new.checksum {
                     "with the same contents"
                 } else {
                     "with different contents"
@@ -217,7 +207,7 @@ impl Transaction<'_> {
                     "version-exists",
                     format!(
                         "{name} {} is already published as {} ({how}); a published version is never replaced",
-                        new.version, existing.version
+                        new.version, existing.vers
                     ),
                     "bump the version in Cargo.toml and package again",
                 ));
@@ -247,7 +237,7 @@ impl Transaction<'_> {
         for (i, raw) in text.lines().enumerate() {
             let existing = published(&path, raw)?;
             if existing.name.eq_ignore_ascii_case(name.as_str())
-                && same_version(&existing.version, version)
+                && same_version(&existing.vers, version)
             {
                 found = Some(existing.yanked);
                 let changed = line::set_yanked(raw, yanked).map_err(|e| IndexError::Corrupt {
@@ -354,16 +344,10 @@ fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
     })
 }
 
-fn published(path: &IndexPath, raw: &str) -> Result<Published, IndexError> {
-    let parsed = line::parse_line(raw).map_err(|e| IndexError::Corrupt {
+fn published(path: &IndexPath, raw: &str) -> Result<ParsedLine, IndexError> {
+    line::parse_line(raw).map_err(|e| IndexError::Corrupt {
         path: path.to_string(),
         message: e.to_string(),
-    })?;
-    Ok(Published {
-        name: parsed.name.into_owned(),
-        version: parsed.vers,
-        checksum: parsed.cksum,
-        yanked: parsed.yanked.unwrap_or(false),
     })
 }
 
