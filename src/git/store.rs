@@ -280,14 +280,16 @@ impl Store {
         Ok(())
     }
 
-    /// In a repository with a work tree whose HEAD is the branch, brings
-    /// the changed files up to date (only them: nothing else is touched).
+    /// In a repository with a work tree whose HEAD is the branch, writes
+    /// the changed files into the work tree and git's index. Only those
+    /// paths are touched; they belong to crategate, so a local edit of
+    /// one of them is overwritten.
     fn update_worktree(&self, changes: &[Change]) -> Result<(), GitError> {
         if self.repo.is_bare() || changes.is_empty() {
             return Ok(());
         }
         let mut checkout = CheckoutBuilder::new();
-        checkout.safe();
+        checkout.force();
         for change in changes {
             checkout.path(&change.path);
         }

@@ -18,7 +18,6 @@ use semver::Version;
 use super::config::{CONFIG_JSON, CargoConfig, ConfigError, NOJEKYLL, SETTINGS_FILE, Settings};
 use super::line::{self, IndexLine, ParsedLine};
 use super::path::IndexPath;
-use crate::checksum::Checksum;
 use crate::crate_name::{CrateName, canonical};
 use crate::git::{Change, GitError, Oid, Snapshot, Store, WriteLock};
 
@@ -59,8 +58,6 @@ pub enum IndexError {
 pub struct NewVersion {
     pub file: String,
     pub name: CrateName,
-    pub version: Version,
-    pub checksum: Checksum,
     pub line: IndexLine,
 }
 
@@ -196,8 +193,8 @@ impl Transaction<'_> {
                     "publish under the existing spelling, or choose another name",
                 ));
             }
-            if same_version(&existing.vers, &new.version) {
-                let how = if existing.cksum == new.checksum {
+            if same_version(&existing.vers, new.line.vers()) {
+                let how = if existing.cksum == new.line.cksum() {
                     "with the same contents"
                 } else {
                     "with different contents"
@@ -207,7 +204,8 @@ impl Transaction<'_> {
                     "version-exists",
                     format!(
                         "{name} {} is already published as {} ({how}); a published version is never replaced",
-                        new.version, existing.vers
+                        new.line.vers(),
+                        existing.vers
                     ),
                     "bump the version in Cargo.toml and package again",
                 ));
