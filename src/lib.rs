@@ -12,3 +12,4 @@ pub mod crate_name;
 pub mod git;
 pub mod index;
 pub mod manifest;
+pub mod publish;
