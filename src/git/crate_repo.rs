@@ -95,6 +95,12 @@ impl CrateRepo {
         }
     }
 
+    /// The repository's git directory.
+    #[must_use]
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
     /// The branch HEAD points at (`refs/heads/…`), if any.
     #[must_use]
     pub fn head_branch(&self) -> Option<String> {

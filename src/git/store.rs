@@ -199,6 +199,23 @@ impl Store {
             .collect())
     }
 
+    /// Every file path of a snapshot, recursively.
+    pub fn walk(&self, snapshot: &Snapshot<'_>) -> Result<Vec<String>, GitError> {
+        let mut out = Vec::new();
+        snapshot
+            .tree
+            .walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+                if entry.kind() == Some(ObjectType::Blob)
+                    && let Ok(name) = entry.name()
+                {
+                    out.push(format!("{dir}{name}"));
+                }
+                git2::TreeWalkResult::Ok
+            })
+            .map_err(self.op("listing the index"))?;
+        Ok(out)
+    }
+
     /// Commits `changes` on top of `parent` (the tip the caller read under
     /// `lock`) and moves the branch there if it is still at `parent`.
     /// Objects are written as one pack and fsynced before the ref moves.

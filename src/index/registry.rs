@@ -175,6 +175,22 @@ impl Transaction<'_> {
         text.lines().map(|raw| published(&path, raw)).collect()
     }
 
+    /// Every version of every crate in the index (as committed, not as
+    /// staged). Reads the whole index: for repair, not for hooks.
+    pub fn all_versions(&self) -> Result<Vec<ParsedLine>, IndexError> {
+        let mut out = Vec::new();
+        for path in self.index.store.walk(&self.snapshot)? {
+            if path.starts_with('.') || path == CONFIG_JSON {
+                continue;
+            }
+            let path = IndexPath::from_committed(path);
+            for raw in self.text(&path)?.lines() {
+                out.push(published(&path, raw)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Stages one new version. Refused (nothing staged) if the version
     /// exists ignoring build metadata, or the name collides with another
     /// crate's.

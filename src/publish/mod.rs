@@ -9,9 +9,13 @@
 //! repaired by the next one, and two racing runs publish each version
 //! once: the second finds nothing left to do.
 
+mod reconcile;
+
 use std::fmt::Write as _;
 
 use semver::Version;
+
+pub use reconcile::reconcile;
 
 use crate::crate_file::{self, Limits};
 use crate::git::{BlobRef, CrateRepo, FileChange, GitError, Oid};
