@@ -12,3 +12,5 @@ pub mod crate_name;
 pub mod git;
 pub mod index;
 pub mod manifest;
+pub mod policy;
+pub mod diag;
