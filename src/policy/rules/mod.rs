@@ -7,8 +7,9 @@
 //! the verdict refuses when any is at level `deny`.
 
 //TMP mod bans;
-//TMP mod licenses;
-//TMP mod metadata;
+mod licenses;
+mod categories;
+mod metadata;
 mod names;
 //TMP mod owners;
 //TMP mod sources;
@@ -63,8 +64,8 @@ fn judge(policy: &Policy, state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx
     tarball::check(ctx);
     names::check(state, push, ctx);
     versions::check(state, push, ctx);
-    //TMP metadata::check(ctx);
-    //TMP licenses::check(ctx);
+    metadata::check(ctx);
+    licenses::check(ctx);
     //TMP sources::check(state, ctx);
     //TMP bans::check(ctx);
 }

@@ -9,8 +9,18 @@ use crate::manifest::Manifest;
 use crate::policy::{Change, Policy, RegistryState, Upload, decide};
 
 /// A crate with this packaged manifest (after a `[package]` header with
-/// `name` and `version`) and a few regular files.
+/// `name` and `version`, and `license = "MIT"` unless `rest` sets a
+/// license) and a few regular files.
 pub fn krate(name: &str, version: &str, rest: &str) -> CrateFile {
+    if rest.contains("license") {
+        bare(name, version, rest)
+    } else {
+        bare(name, version, &format!("license = \"MIT\"\n{rest}"))
+    }
+}
+
+/// Like [`krate`] but with exactly the keys in `rest`.
+pub fn bare(name: &str, version: &str, rest: &str) -> CrateFile {
     let text = format!("[package]\nname = \"{name}\"\nversion = \"{version}\"\n{rest}");
     let manifest = Manifest::parse(&text).expect("test manifest parses");
     let entries = ["Cargo.toml", "Cargo.toml.orig", ".cargo_vcs_info.json", "src/lib.rs"]
