@@ -57,7 +57,8 @@ impl Policy {
     /// directory.
     #[allow(clippy::should_implement_trait)] // needs the source name too
     pub fn from_str(text: &str, source: &str) -> Result<Self, PolicyErrors> {
-        let fail = |problems: Vec<Problem>| {
+        let fail = |mut problems: Vec<Problem>| {
+            problems.sort_by_key(|p| p.span.as_ref().map(|s| s.start));
             PolicyErrors(problems.into_iter().map(|p| locate(text, source, p)).collect())
         };
         let mut root: Settings = toml::from_str(text).map_err(|e| {
@@ -163,5 +164,67 @@ fn limits(root: &Settings) -> Limits {
         max_unpacked_size: get(&t.max_unpacked_size, d.max_unpacked_size),
         max_entries: usize::try_from(get(&t.max_entries, d.max_entries as u64)).unwrap_or(usize::MAX),
         max_manifest_size: get(&t.max_manifest_size, d.max_manifest_size),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        Policy::from_str(text, "p.toml").expect_err("invalid").0.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn every_problem_at_once_with_positions() {
+        let text = "schema = 1\n[names]\npattern = \"(\"\n[licenses]\nallow = [\"MIT\", \"Nope-1.0\"]\n[levels]\nno-such-rule = \"warn\"\ntarball-compression-ratio = \"allow\"\n[[bans.deny]]\nname = \"x\"\nversion = \"one\"\n";
+        let errs = errors(text);
+        assert_eq!(errs.len(), 5, "{errs:#?}");
+        insta::assert_snapshot!(errs.join("\n"));
+    }
+
+    #[test]
+    fn structural_errors_point_at_the_key() {
+        let errs = errors("schema = 1\n[names]\npatern = \"x\"\n");
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].starts_with("p.toml:3:1: unknown field `patern`"), "{}", errs[0]);
+        assert!(errors("[names]\n")[0].contains("missing `schema = 1`"));
+        assert!(errors("schema = 2\n")[0].starts_with("p.toml:1:10: unsupported schema 2"));
+    }
+
+    #[test]
+    fn placement_rules() {
+        let text = "schema = 1\ncrates = [\"x\"]\n[[override]]\nschema = 1\ntarball.max-entries = 5\n[override.owners]\nidentity-env = \"X\"\n[[override]]\nlevels.name-pattern = \"warn\"\n";
+        let errs = errors(text);
+        assert_eq!(errs.len(), 6, "{errs:#?}");
+        insta::assert_snapshot!(errs.join("\n"));
+    }
+
+    #[test]
+    fn overrides_apply_in_order_lists_add_scalars_replace() {
+        let text = "schema = 1\n[licenses]\nallow = [\"MIT\"]\nparse-mode = \"strict\"\n[levels]\nname-pattern = \"warn\"\n\
+            [[override]]\ncrates = [\"acme-*\"]\nlicenses.allow = [\"ISC\"]\nlevels.name-pattern = \"allow\"\n\
+            [[override]]\ncrates = [\"*-sys\"]\nlicenses.parse-mode = \"lax\"\nlevels.name-pattern = \"deny\"\n";
+        let p = Policy::from_str(text, "p.toml").expect("valid");
+        let s = p.settings_for("acme_foo_sys");
+        let allow: Vec<_> = s.licenses.allow.iter().map(|l| l.text()).collect();
+        assert_eq!(allow, ["MIT", "ISC"]);
+        assert_eq!(s.licenses.parse_mode, Some(super::super::values::ParseMode::Lax));
+        assert_eq!(s.level("name-pattern"), Level::Deny);
+        assert_eq!(p.settings_for("acme_foo").level("name-pattern"), Level::Allow);
+        assert_eq!(p.settings_for("other").level("name-pattern"), Level::Warn);
+        assert_eq!(p.settings_for("other").level("license-deprecated-id"), Level::Warn);
+        assert_eq!(p.settings_for("other").level("tarball-path-traversal"), Level::Deny);
+    }
+
+    #[test]
+    fn limits_and_owners_come_from_the_top() {
+        let text = "schema = 1\n[tarball]\nmax-entries = 7\n[owners]\nidentity-env = \"GL_USERNAME\"\n";
+        let p = Policy::from_str(text, "p.toml").expect("valid");
+        assert_eq!(p.limits().max_entries, 7);
+        assert_eq!(p.limits().max_unpacked_size, Limits::default().max_unpacked_size);
+        assert_eq!(p.identity_env(), Some("GL_USERNAME"));
+        let missing = Policy::load(Path::new("/nonexistent/policy.toml")).expect_err("missing");
+        assert!(missing.to_string().contains("cannot read"));
     }
 }

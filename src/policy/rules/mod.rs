@@ -6,13 +6,14 @@
 //! what earlier uploads of the same push add. All findings are collected;
 //! the verdict refuses when any is at level `deny`.
 
-//TMP mod bans;
+mod bans;
 mod licenses;
 mod categories;
 mod metadata;
 mod names;
-//TMP mod owners;
-//TMP mod sources;
+mod owners;
+mod sources;
+mod deps;
 mod tarball;
 mod versions;
 #[cfg(test)]
@@ -57,7 +58,7 @@ pub fn decide(policy: &Policy, state: &RegistryState, uploads: &[Upload]) -> Ver
 }
 
 fn judge(policy: &Policy, state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) {
-    //TMP owners::check(policy.owners(), state, ctx);
+owners::check(policy.owners(), state, ctx);
     if ctx.upload.change == Change::Deleted {
         return;
     }
@@ -66,8 +67,8 @@ fn judge(policy: &Policy, state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx
     versions::check(state, push, ctx);
     metadata::check(ctx);
     licenses::check(ctx);
-    //TMP sources::check(state, ctx);
-    //TMP bans::check(ctx);
+sources::check(state, ctx);
+bans::check(ctx);
 }
 
 /// What earlier uploads of the same push add to the registry.
