@@ -9,7 +9,10 @@
 //! lowered below `deny`.
 
 pub mod checked;
+#[cfg(test)]
+mod examples;
 pub mod ids;
+mod lint;
 mod load;
 pub mod rules;
 pub mod schema;
