@@ -4,8 +4,10 @@
 //! rule (nothing was changed), 2 could not run (bad arguments, I/O, a
 //! broken repository).
 
+mod hook;
 mod index;
 mod init;
+mod install;
 mod sync;
 
 use std::process::ExitCode;
@@ -27,8 +29,13 @@ enum Command {
     /// Read and write the index directly.
     #[command(subcommand)]
     Index(index::Command),
+    /// Put the hooks into a crate repository on the git server.
+    Install(install::Args),
     /// Re-derive the index from the crate repository and apply the difference.
     Sync(sync::Args),
+    /// Run a git hook (the installed hook scripts call this).
+    #[command(subcommand)]
+    Hook(hook::Command),
 }
 
 /// What a command concluded, when it could run.
@@ -48,7 +55,9 @@ impl Cli {
         let result = match self.command {
             Command::Init(args) => init::run(&args),
             Command::Index(command) => index::run(command),
+            Command::Install(args) => install::run(&args),
             Command::Sync(args) => sync::run(&args),
+            Command::Hook(command) => hook::run(&command),
         };
         match result {
             Ok(Outcome::Done) => ExitCode::SUCCESS,

@@ -2,4 +2,36 @@
 //! `post-receive` publishes what git accepted.
 
 pub mod config;
+pub mod post_receive;
 pub mod updates;
+
+use config::HookConfig;
+
+use crate::git::{CrateRepo, GitError};
+
+/// Why a hook could not do its work.
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Input(#[from] updates::BadUpdate),
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
+    #[error(transparent)]
+    Publish(#[from] crate::publish::PublishError),
+    #[error("the crate repository's HEAD is not a branch; set `branch` in crategate.toml")]
+    NoBranch,
+}
+
+/// The branch the hooks judge and publish: the configured one, else the
+/// one HEAD points at.
+pub fn tracked_branch(config: &HookConfig, repo: &CrateRepo) -> Result<String, HookError> {
+    config
+        .branch
+        .clone()
+        .or_else(|| repo.head_branch())
+        .ok_or(HookError::NoBranch)
+}

@@ -118,7 +118,12 @@ impl<V: Validate> Validate for Spanned<V> {
 macro_rules! always_valid {
     ($($t:ty),*) => { $(impl Validate for $t { fn validate(&self, _: &mut Vec<Problem>) {} })* };
 }
-always_valid!(u64, bool, String, std::sync::Arc<std::collections::HashSet<String>>);
+always_valid!(
+    u64,
+    bool,
+    String,
+    std::sync::Arc<std::collections::HashSet<String>>
+);
 
 /// Applies a later (override) value onto an earlier one.
 pub trait Merge {
@@ -170,7 +175,11 @@ mod tests {
     impl Compile for Even {
         fn compile(text: &str) -> Result<Self, String> {
             let n: u64 = text.parse().map_err(|_| "not a number".to_owned())?;
-            if n % 2 == 0 { Ok(Self(n)) } else { Err("odd".to_owned()) }
+            if n % 2 == 0 {
+                Ok(Self(n))
+            } else {
+                Err("odd".to_owned())
+            }
         }
     }
 

@@ -1,0 +1,169 @@
+//! `crategate install`: put the hooks into a crate repository and record
+//! where the index and the policy live.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use super::Outcome;
+use crate::git::{CrateRepo, git_command};
+use crate::hook::config::{self, HookConfig};
+use crate::index::Index;
+
+/// The hook script, with `@HOOK@` and `@CRATEGATE@` to fill in.
+const TEMPLATE: &str = include_str!("../../hooks/crategate-hook.sh");
+/// What marks a hook file as crategate's own.
+const MARKER: &str = "installed by `crategate install`";
+const HOOKS: [&str; 2] = ["pre-receive", "post-receive"];
+
+/// Where each git server runs repository hooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Server {
+    /// Plain git (ssh, git-http-backend, gitolite): `hooks/<hook>`.
+    Plain,
+    /// GitLab (Gitaly): `custom_hooks/<hook>.d/crategate`.
+    Gitlab,
+    /// Gitea and Forgejo: `hooks/<hook>.d/crategate`.
+    Gitea,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The crate repository on the server (usually bare).
+    #[arg(long, value_name = "DIR")]
+    repo: PathBuf,
+    /// The index repository, created with `crategate init`.
+    #[arg(long, value_name = "DIR")]
+    index: PathBuf,
+    /// The policy file that judges pushes.
+    #[arg(long, value_name = "FILE")]
+    policy: PathBuf,
+    /// The branch to guard and publish; default: the branch HEAD points at.
+    #[arg(long, value_name = "NAME")]
+    branch: Option<String>,
+    /// Environment variable naming the pusher (e.g. `REMOTE_USER`, `GL_USERNAME`).
+    #[arg(long, value_name = "VAR")]
+    identity_env: Option<String>,
+    #[arg(long, value_enum, default_value_t = Server::Plain)]
+    server: Server,
+    /// Run `git update-server-info` in the index after each update (dumb HTTP).
+    #[arg(long)]
+    update_server_info: bool,
+    /// The crategate binary the hooks run; default: this one.
+    #[arg(long, value_name = "PATH")]
+    binary: Option<PathBuf>,
+    /// Replace hook files that crategate did not write.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let repo = CrateRepo::open(&args.repo)
+        .with_context(|| format!("opening the crate repository {}", args.repo.display()))?;
+    let git_dir = repo.git_dir().to_owned();
+    let index = absolute(&args.index)?;
+    Index::open(&index).with_context(|| format!("opening the index {}", index.display()))?;
+    let policy = absolute(&args.policy)?;
+    crate::policy::Policy::load(&policy).map_err(|errors| anyhow::anyhow!("{errors}"))?;
+    let binary = match &args.binary {
+        Some(path) => absolute(path)?,
+        None => std::env::current_exe().context("finding this crategate binary")?,
+    };
+    let targets: Vec<PathBuf> = HOOKS
+        .iter()
+        .map(|hook| hook_path(&git_dir, args.server, hook))
+        .collect();
+    for target in &targets {
+        refuse_foreign(target, args.force)?;
+    }
+    let config = HookConfig {
+        schema_version: HookConfig::SCHEMA_VERSION,
+        index,
+        policy,
+        branch: args.branch.as_deref().map(|b| {
+            if b.starts_with("refs/") {
+                b.to_owned()
+            } else {
+                format!("refs/heads/{b}")
+            }
+        }),
+        identity_env: args.identity_env.clone(),
+        update_server_info: args.update_server_info,
+    };
+    write(&git_dir.join(config::FILE_NAME), &config.to_toml(), false)?;
+    for (hook, target) in HOOKS.iter().zip(&targets) {
+        let script = TEMPLATE
+            .replace("@HOOK@", hook)
+            .replace("@CRATEGATE@", &shell_quote(&binary.to_string_lossy()));
+        write(target, &script, true)?;
+    }
+    let status = git_command(&git_dir)
+        .args(["config", "receive.advertisePushOptions", "true"])
+        .status()
+        .context("running git config")?;
+    if !status.success() {
+        bail!(
+            "`git config receive.advertisePushOptions true` failed in {}",
+            git_dir.display()
+        );
+    }
+    println!("Installed the crategate hooks in {}", git_dir.display());
+    for target in &targets {
+        println!("  {}", target.display());
+    }
+    println!(
+        "  configuration: {}",
+        git_dir.join(config::FILE_NAME).display()
+    );
+    Ok(Outcome::Done)
+}
+
+fn hook_path(git_dir: &Path, server: Server, hook: &str) -> PathBuf {
+    match server {
+        Server::Plain => git_dir.join("hooks").join(hook),
+        Server::Gitlab => git_dir
+            .join("custom_hooks")
+            .join(format!("{hook}.d"))
+            .join("crategate"),
+        Server::Gitea => git_dir
+            .join("hooks")
+            .join(format!("{hook}.d"))
+            .join("crategate"),
+    }
+}
+
+/// Refuses to replace a hook file crategate did not write.
+fn refuse_foreign(path: &Path, force: bool) -> anyhow::Result<()> {
+    match std::fs::read(path) {
+        Ok(bytes) if !force && !String::from_utf8_lossy(&bytes).contains(MARKER) => bail!(
+            "{} exists and was not written by crategate; move it aside (or chain it from a *.d directory), or pass --force to replace it",
+            path.display()
+        ),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// Writes a file whole (write to a temporary name, then rename).
+fn write(path: &Path, text: &str, executable: bool) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = path.parent().context("a hook path has a directory")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let temp = path.with_extension("crategate-tmp");
+    std::fs::write(&temp, text).with_context(|| format!("writing {}", temp.display()))?;
+    let mode = if executable { 0o755 } else { 0o644 };
+    std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(mode))
+        .with_context(|| format!("setting permissions of {}", temp.display()))?;
+    std::fs::rename(&temp, path).with_context(|| format!("installing {}", path.display()))
+}
+
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    path.canonicalize()
+        .with_context(|| format!("{} does not exist", path.display()))
+}
+
+/// Quotes a string for a POSIX shell.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}

@@ -1,0 +1,35 @@
+//! `post-receive`: publish what git accepted.
+//!
+//! git runs it after the refs moved and the client got its answer; its
+//! exit code is ignored. It publishes only when the tracked branch is
+//! among the refs that really moved, and then catches the index up with
+//! the branch as it is now (not as stdin says: a later push may already
+//! have moved it), so publication is exactly-once however pushes race.
+
+use std::path::Path;
+
+use super::HookError;
+use super::config::HookConfig;
+use super::updates::parse_updates;
+use crate::git::{CrateRepo, update_server_info};
+use crate::index::Index;
+use crate::publish::{self, Report};
+
+/// Publishes after a push; returns what was published, or `None` when
+/// the push did not move the tracked branch.
+pub fn run(git_dir: &Path, stdin: &str) -> Result<Option<Report>, HookError> {
+    let config = HookConfig::load(git_dir)?;
+    let repo = CrateRepo::open(git_dir)?;
+    let branch = super::tracked_branch(&config, &repo)?;
+    let updates = parse_updates(stdin)?;
+    if !updates.iter().any(|u| u.refname == branch) {
+        return Ok(None);
+    }
+    let index = Index::open(&config.index)?;
+    let pusher = config.identity();
+    let report = publish::catch_up(&repo, &branch, &index, pusher.as_deref())?;
+    if report.commit.is_some() && config.update_server_info {
+        update_server_info(&config.index)?;
+    }
+    Ok(Some(report))
+}
