@@ -6,8 +6,10 @@ pub mod config;
 pub mod line;
 pub mod path;
 pub mod registry;
+pub mod view;
 
 #[cfg(test)]
 mod tests;
 
-pub use registry::{CRATE_COMMIT_TRAILER, Conflict, Index, IndexError, NewVersion, Transaction};
+pub use registry::{Conflict, Index, IndexError, NewVersion, Transaction};
+pub use view::{CRATE_COMMIT_TRAILER, PublishedCrate, View};

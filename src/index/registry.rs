@@ -18,12 +18,13 @@ use semver::Version;
 use super::config::{CONFIG_JSON, CargoConfig, ConfigError, NOJEKYLL, SETTINGS_FILE, Settings};
 use super::line::{self, IndexLine, ParsedLine};
 use super::path::IndexPath;
+use super::view::{View, published, same_version};
 use crate::crate_name::{CrateName, canonical};
-use crate::git::{Change, GitError, Oid, Snapshot, Store, WriteLock};
+use crate::git::{Change, GitError, Oid, Store, WriteLock};
 
 /// A registry index backed by a git repository.
 pub struct Index {
-    store: Store,
+    pub(super) store: Store,
     settings: Settings,
 }
 
@@ -108,12 +109,18 @@ impl Index {
     /// Nothing is written until [`Transaction::commit`].
     pub fn begin(&self) -> Result<Transaction<'_>, IndexError> {
         let lock = self.store.lock()?;
-        let snapshot = self.store.snapshot()?;
         Ok(Transaction {
-            index: self,
+            view: self.view()?,
             lock,
-            snapshot,
             staged: BTreeMap::new(),
+        })
+    }
+
+    /// The index as it is now, for reading without the lock.
+    pub fn view(&self) -> Result<View<'_>, IndexError> {
+        Ok(View {
+            index: self,
+            snapshot: self.store.snapshot()?,
         })
     }
 
@@ -153,21 +160,13 @@ impl Index {
 
 /// An open write to the index: the lock is held until it is dropped.
 pub struct Transaction<'i> {
-    index: &'i Index,
+    view: View<'i>,
     lock: WriteLock,
-    snapshot: Snapshot<'i>,
     /// Index files changed so far, whole, by path.
     staged: BTreeMap<String, String>,
 }
 
 impl Transaction<'_> {
-    /// The crate-repository commit the index reflects, as recorded by the
-    /// last publication (see [`CRATE_COMMIT_TRAILER`]).
-    pub fn reflected_commit(&self) -> Result<Option<String>, IndexError> {
-        let message = self.index.store.message(&self.snapshot)?;
-        Ok(trailer(&message, CRATE_COMMIT_TRAILER).map(str::to_owned))
-    }
-
     /// Every version of `name` (any spelling of its case), as staged.
     pub fn versions(&self, name: &CrateName) -> Result<Vec<ParsedLine>, IndexError> {
         let path = IndexPath::of(name);
@@ -175,20 +174,10 @@ impl Transaction<'_> {
         text.lines().map(|raw| published(&path, raw)).collect()
     }
 
-    /// Every version of every crate in the index (as committed, not as
-    /// staged). Reads the whole index: for repair, not for hooks.
-    pub fn all_versions(&self) -> Result<Vec<ParsedLine>, IndexError> {
-        let mut out = Vec::new();
-        for path in self.index.store.walk(&self.snapshot)? {
-            if path.starts_with('.') || path == CONFIG_JSON {
-                continue;
-            }
-            let path = IndexPath::from_committed(path);
-            for raw in self.text(&path)?.lines() {
-                out.push(published(&path, raw)?);
-            }
-        }
-        Ok(out)
+    /// The committed index this transaction builds on.
+    #[must_use]
+    pub fn view(&self) -> &View<'_> {
+        &self.view
     }
 
     /// Stages one new version. Refused (nothing staged) if the version
@@ -297,10 +286,12 @@ impl Transaction<'_> {
                 content: text.into_bytes(),
             })
             .collect();
-        let id = self
-            .index
-            .store
-            .commit(&self.lock, Some(&self.snapshot), &changes, message)?;
+        let id = self.view.index.store.commit(
+            &self.lock,
+            Some(&self.view.snapshot),
+            &changes,
+            message,
+        )?;
         Ok(Some(id))
     }
 
@@ -311,7 +302,7 @@ impl Transaction<'_> {
         let key = name.canonical();
         for dir in IndexPath::collision_dirs(name) {
             let prefix = format!("{dir}/");
-            let mut names = self.index.store.list(&self.snapshot, &dir)?;
+            let mut names = self.view.index.store.list(&self.view.snapshot, &dir)?;
             names.extend(
                 self.staged
                     .keys()
@@ -333,41 +324,11 @@ impl Transaction<'_> {
 
     /// The text of an index file as staged (empty when there is none).
     fn text(&self, path: &IndexPath) -> Result<String, IndexError> {
-        if let Some(staged) = self.staged.get(path.as_str()) {
-            return Ok(staged.clone());
+        match self.staged.get(path.as_str()) {
+            Some(staged) => Ok(staged.clone()),
+            None => self.view.text(path),
         }
-        let Some(bytes) = self.index.store.read(&self.snapshot, path.as_str())? else {
-            return Ok(String::new());
-        };
-        String::from_utf8(bytes).map_err(|_| IndexError::Corrupt {
-            path: path.to_string(),
-            message: "not UTF-8".into(),
-        })
     }
-}
-
-/// The trailer naming the crate-repository commit an index commit reflects.
-pub const CRATE_COMMIT_TRAILER: &str = "Crate-Commit";
-
-/// The value of `key: value` among a commit message's trailer lines.
-fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
-    message.lines().rev().find_map(|l| {
-        l.strip_prefix(key)
-            .and_then(|rest| rest.strip_prefix(": "))
-            .map(str::trim)
-    })
-}
-
-fn published(path: &IndexPath, raw: &str) -> Result<ParsedLine, IndexError> {
-    line::parse_line(raw).map_err(|e| IndexError::Corrupt {
-        path: path.to_string(),
-        message: e.to_string(),
-    })
-}
-
-/// Versions are unique ignoring build metadata.
-fn same_version(a: &Version, b: &Version) -> bool {
-    a.major == b.major && a.minor == b.minor && a.patch == b.patch && a.pre == b.pre
 }
 
 fn refused(new: &NewVersion, rule: &'static str, message: String, help: &str) -> IndexError {

@@ -80,6 +80,7 @@ pub fn catch_up(
         return Ok(Report::default());
     };
     let reflected = tx
+        .view()
         .reflected_commit()?
         .and_then(|hex| Oid::from_str(&hex).ok())
         .filter(|id| repo.is_ancestor(*id, tip).unwrap_or(false));

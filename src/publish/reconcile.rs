@@ -42,6 +42,7 @@ pub fn reconcile(
         return Ok(report);
     };
     let published: BTreeMap<Key, line::ParsedLine> = tx
+        .view()
         .all_versions()?
         .into_iter()
         .map(|p| (key(&p.name, &p.vers), p))

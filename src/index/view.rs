@@ -1,0 +1,114 @@
+//! Reading the index as committed, without the write lock: what the
+//! pre-receive hook judges against, and what a transaction builds on.
+
+use semver::Version;
+
+use super::config::CONFIG_JSON;
+use super::line::{self, ParsedLine};
+use super::path::IndexPath;
+use super::registry::{Index, IndexError};
+use crate::crate_name::{CrateName, canonical};
+use crate::git::Snapshot;
+
+/// The trailer naming the crate-repository commit an index commit reflects.
+pub const CRATE_COMMIT_TRAILER: &str = "Crate-Commit";
+
+/// The index at one commit.
+pub struct View<'i> {
+    pub(super) index: &'i Index,
+    pub(super) snapshot: Snapshot<'i>,
+}
+
+/// A crate as published, with every version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedCrate {
+    /// The name as published.
+    pub name: String,
+    pub versions: Vec<ParsedLine>,
+}
+
+impl View<'_> {
+    /// The crate-repository commit the index reflects, as recorded by the
+    /// last publication (see [`CRATE_COMMIT_TRAILER`]).
+    pub fn reflected_commit(&self) -> Result<Option<String>, IndexError> {
+        let message = self.index.store.message(&self.snapshot)?;
+        Ok(trailer(&message, CRATE_COMMIT_TRAILER).map(str::to_owned))
+    }
+
+    /// Every published crate whose name equals `name` ignoring case and
+    /// `-`/`_` (at most one in a healthy index). Reads only the
+    /// directories such a name can be in.
+    pub fn crates_like(&self, name: &CrateName) -> Result<Vec<PublishedCrate>, IndexError> {
+        let key = name.canonical();
+        let mut out = Vec::new();
+        for dir in IndexPath::collision_dirs(name) {
+            for file in self.index.store.list(&self.snapshot, &dir)? {
+                if canonical(&file) != key {
+                    continue;
+                }
+                let path = IndexPath::from_committed(format!("{dir}/{file}"));
+                let versions = self
+                    .text(&path)?
+                    .lines()
+                    .map(|raw| published(&path, raw))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if let Some(first) = versions.first() {
+                    out.push(PublishedCrate {
+                        name: first.name.clone(),
+                        versions,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every version of every crate in the index. Reads the whole index:
+    /// for repair, not for hooks.
+    pub fn all_versions(&self) -> Result<Vec<ParsedLine>, IndexError> {
+        let mut out = Vec::new();
+        for path in self.index.store.walk(&self.snapshot)? {
+            if path.starts_with('.') || path == CONFIG_JSON {
+                continue;
+            }
+            let path = IndexPath::from_committed(path);
+            for raw in self.text(&path)?.lines() {
+                out.push(published(&path, raw)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The text of an index file (empty when there is none).
+    pub(super) fn text(&self, path: &IndexPath) -> Result<String, IndexError> {
+        let Some(bytes) = self.index.store.read(&self.snapshot, path.as_str())? else {
+            return Ok(String::new());
+        };
+        String::from_utf8(bytes).map_err(|_| IndexError::Corrupt {
+            path: path.to_string(),
+            message: "not UTF-8".into(),
+        })
+    }
+}
+
+/// The value of `key: value` among a commit message's trailer lines.
+fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
+    message.lines().rev().find_map(|l| {
+        l.strip_prefix(key)
+            .and_then(|rest| rest.strip_prefix(": "))
+            .map(str::trim)
+    })
+}
+
+pub(super) fn published(path: &IndexPath, raw: &str) -> Result<ParsedLine, IndexError> {
+    line::parse_line(raw).map_err(|e| IndexError::Corrupt {
+        path: path.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// Versions are unique ignoring build metadata.
+#[must_use]
+pub fn same_version(a: &Version, b: &Version) -> bool {
+    a.major == b.major && a.minor == b.minor && a.patch == b.patch && a.pre == b.pre
+}
