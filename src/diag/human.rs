@@ -25,7 +25,11 @@ struct Paint(bool);
 
 impl Paint {
     fn paint(&self, style: &str, text: &str) -> String {
-        if self.0 { format!("{style}{text}{RESET}") } else { text.to_owned() }
+        if self.0 {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
     }
 }
 
@@ -47,7 +51,12 @@ fn finding(out: &mut String, f: &Finding, p: &Paint) {
         Severity::Error => (RED, "error"),
         Severity::Warning => (YELLOW, "warning"),
     };
-    let _ = writeln!(out, "{}{}", p.paint(style, &format!("{word}[{}]", f.rule)), p.paint(BOLD, &format!(": {}", f.message)));
+    let _ = writeln!(
+        out,
+        "{}{}",
+        p.paint(style, &format!("{word}[{}]", f.rule)),
+        p.paint(BOLD, &format!(": {}", f.message))
+    );
     let what = match &f.krate {
         Some(k) => format!("{k} in {}", f.file),
         None => f.file.clone(),
@@ -56,9 +65,21 @@ fn finding(out: &mut String, f: &Finding, p: &Paint) {
     let pad = " ".repeat(gutter_width);
     let bar = p.paint(BLUE, "|");
     if let Some(loc) = &f.location {
-        let _ = writeln!(out, "{pad}{} {}:{}:{}", p.paint(BLUE, "-->"), loc.path, loc.line, loc.column);
+        let _ = writeln!(
+            out,
+            "{pad}{} {}:{}:{}",
+            p.paint(BLUE, "-->"),
+            loc.path,
+            loc.line,
+            loc.column
+        );
         let _ = writeln!(out, "{pad} {bar}");
-        let _ = writeln!(out, "{} {bar} {}", p.paint(BLUE, &loc.line.to_string()), loc.source_line);
+        let _ = writeln!(
+            out,
+            "{} {bar} {}",
+            p.paint(BLUE, &loc.line.to_string()),
+            loc.source_line
+        );
         let caret = format!("{}{}", " ".repeat(loc.column - 1), "^".repeat(loc.width));
         let _ = writeln!(out, "{pad} {bar} {}", p.paint(style, &caret));
         let _ = writeln!(out, "{pad} {bar}");
@@ -92,7 +113,13 @@ fn push_part(note: &mut String, part: &str) {
 fn summary(verdict: &Verdict, p: &Paint) -> String {
     let errors = verdict.count(Severity::Error);
     let warnings = verdict.count(Severity::Warning);
-    let counts = format!("{} error{}, {} warning{}", errors, plural(errors), warnings, plural(warnings));
+    let counts = format!(
+        "{} error{}, {} warning{}",
+        errors,
+        plural(errors),
+        warnings,
+        plural(warnings)
+    );
     if verdict.accepted {
         format!("{}: accepted ({counts})\n", p.paint(BOLD, "ok"))
     } else {

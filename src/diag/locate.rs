@@ -17,7 +17,11 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize, &str) {
     let line_end = text[line_start..]
         .find('\n')
         .map_or(text.len(), |i| line_start + i);
-    (line, column, text[line_start..line_end].trim_end_matches('\r'))
+    (
+        line,
+        column,
+        text[line_start..line_end].trim_end_matches('\r'),
+    )
 }
 
 /// The location of the value at `path` (e.g. `["package", "license"]`)
@@ -37,7 +41,10 @@ pub fn locate(text: &str, file: &str, path: &[&str]) -> Option<Location> {
     let span = value.span();
     let (line, column, source_line) = line_col(text, span.start);
     let on_line = source_line.chars().count().saturating_sub(column - 1);
-    let width = text[span.clone()].chars().take_while(|c| *c != '\n').count();
+    let width = text[span.clone()]
+        .chars()
+        .take_while(|c| *c != '\n')
+        .count();
     Some(Location {
         path: file.to_owned(),
         key: path.join("."),
@@ -52,7 +59,8 @@ pub fn locate(text: &str, file: &str, path: &[&str]) -> Option<Location> {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "[package]\nname = \"a\"\nlicense = \"GPL-3.0\"\n\n[dependencies.foo]\nversion = \"1\"\n";
+    const TEXT: &str =
+        "[package]\nname = \"a\"\nlicense = \"GPL-3.0\"\n\n[dependencies.foo]\nversion = \"1\"\n";
 
     #[test]
     fn finds_nested_keys() {

@@ -13,22 +13,49 @@ use super::{Severity, Verdict};
 pub fn render(verdict: &Verdict, cap: usize) -> String {
     let mut out = String::new();
     for f in verdict.findings.iter().take(cap) {
-        let who = f.krate.as_ref().map_or_else(|| f.file.clone(), |k| format!("{} ({k})", f.file));
-        let at = f.location.as_ref().map(|l| format!(" at {}:{}:{}", l.path, l.line, l.column)).unwrap_or_default();
-        let _ = writeln!(out, "{}: {who} [{}]: {}{at}; fix: {}", f.severity.as_str(), f.rule, f.message, f.help);
+        let who = f
+            .krate
+            .as_ref()
+            .map_or_else(|| f.file.clone(), |k| format!("{} ({k})", f.file));
+        let at = f
+            .location
+            .as_ref()
+            .map(|l| format!(" at {}:{}:{}", l.path, l.line, l.column))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}: {who} [{}]: {}{at}; fix: {}",
+            f.severity.as_str(),
+            f.rule,
+            f.message,
+            f.help
+        );
     }
     let left = verdict.findings.len().saturating_sub(cap);
     if left > 0 {
-        let _ = writeln!(out, "error: ... and {left} more finding{} not shown (run `crategate check` locally to see all)", plural(left));
+        let _ = writeln!(
+            out,
+            "error: ... and {left} more finding{} not shown (run `crategate check` locally to see all)",
+            plural(left)
+        );
     }
     let errors = verdict.count(Severity::Error);
     let warnings = verdict.count(Severity::Warning);
     if verdict.accepted {
         if warnings > 0 {
-            let _ = writeln!(out, "warning: accepted with {warnings} warning{}", plural(warnings));
+            let _ = writeln!(
+                out,
+                "warning: accepted with {warnings} warning{}",
+                plural(warnings)
+            );
         }
     } else {
-        let _ = writeln!(out, "error: refused by policy: {errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+        let _ = writeln!(
+            out,
+            "error: refused by policy: {errors} error{}, {warnings} warning{}",
+            plural(errors),
+            plural(warnings)
+        );
     }
     out
 }
@@ -66,7 +93,8 @@ mod tests {
     #[test]
     fn accepted_is_quiet() {
         assert_eq!(render(&Verdict::from_findings(vec![]), 5), "");
-        let warned = Verdict::from_findings(vec![finding("license-deprecated-id", Severity::Warning)]);
+        let warned =
+            Verdict::from_findings(vec![finding("license-deprecated-id", Severity::Warning)]);
         assert!(render(&warned, 5).ends_with("warning: accepted with 1 warning\n"));
     }
 }

@@ -104,7 +104,9 @@ impl<V: Validate> Validate for Option<V> {
 
 impl<V: Validate> Validate for Vec<V> {
     fn validate(&self, out: &mut Vec<Problem>) {
-        self.iter().for_each(|v| v.validate(out));
+        for v in self {
+            v.validate(out);
+        }
     }
 }
 
@@ -118,7 +120,12 @@ impl<V: Validate> Validate for Spanned<V> {
 macro_rules! always_valid {
     ($($t:ty),*) => { $(impl Validate for $t { fn validate(&self, _: &mut Vec<Problem>) {} })* };
 }
-always_valid!(u64, bool, String, std::sync::Arc<std::collections::HashSet<String>>);
+always_valid!(
+    u64,
+    bool,
+    String,
+    std::sync::Arc<std::collections::HashSet<String>>
+);
 
 /// Applies a later (override) value onto an earlier one.
 pub trait Merge {
@@ -170,7 +177,11 @@ mod tests {
     impl Compile for Even {
         fn compile(text: &str) -> Result<Self, String> {
             let n: u64 = text.parse().map_err(|_| "not a number".to_owned())?;
-            if n % 2 == 0 { Ok(Self(n)) } else { Err("odd".to_owned()) }
+            if n.is_multiple_of(2) {
+                Ok(Self(n))
+            } else {
+                Err("odd".to_owned())
+            }
         }
     }
 

@@ -2,16 +2,18 @@
 //! because no canonical crate name (lowercase ASCII letter first, then
 //! lowercase letters, digits and `_`) can have their shape.
 
+use super::Policy;
 use super::load::PolicyError;
 use super::schema::Settings;
-use super::Policy;
 use crate::crate_name::canonical;
 use crate::diag::locate::line_col;
 
 /// Whether some canonical crate name could match this glob.
 fn glob_can_match(glob: &str) -> bool {
     let g = canonical(glob);
-    let body_ok = g.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '*' | '?'));
+    let body_ok = g
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '*' | '?'));
     body_ok && g.starts_with(|c: char| c.is_ascii_lowercase() || c == '*' || c == '?')
 }
 
@@ -30,15 +32,30 @@ impl Policy {
                 let (l, c, _) = line_col(text, s.start);
                 (l, c)
             });
-            out.push(PolicyError { source: self.source().to_owned(), line, column, message });
+            out.push(PolicyError {
+                source: self.source().to_owned(),
+                line,
+                column,
+                message,
+            });
         };
-        let globs = self.overrides().iter().flat_map(|o| &o.crates).chain(self.owners().allow.iter().flat_map(|r| &r.crates));
+        let globs = self
+            .overrides()
+            .iter()
+            .flat_map(|o| &o.crates)
+            .chain(self.owners().allow.iter().flat_map(|r| &r.crates));
         for g in globs.filter(|g| !glob_can_match(g.text())) {
-            warn(Some(g.span()), format!("crate pattern `{}` can never match a crate name", g.text()));
+            warn(
+                Some(g.span()),
+                format!("crate pattern `{}` can never match a crate name", g.text()),
+            );
         }
         for settings in std::iter::once(self.global()).chain(self.overrides()) {
             for (key, name) in names(settings).filter(|(_, n)| !name_can_match(n)) {
-                warn(None, format!("{key} entry `{name}` can never match a crate name"));
+                warn(
+                    None,
+                    format!("{key} entry `{name}` can never match a crate name"),
+                );
             }
         }
         out
@@ -52,10 +69,28 @@ fn names(s: &Settings) -> impl Iterator<Item = (&'static str, &str)> {
         .iter()
         .map(|p| ("names.required-prefixes", p.as_str()))
         .chain(n.reserved.iter().map(|p| ("names.reserved", p.as_str())))
-        .chain(n.public_allow.iter().map(|p| ("names.public-allow", p.as_str())))
-        .chain(s.sources.reserved_prefixes.iter().map(|p| ("sources.reserved-prefixes", p.as_str())))
-        .chain(s.bans.deny.iter().map(|b| ("bans.deny.name", b.name.as_str())))
-        .chain(s.bans.deny.iter().flat_map(|b| b.wrappers.iter().map(|w| ("bans.deny.wrappers", w.as_str()))))
+        .chain(
+            n.public_allow
+                .iter()
+                .map(|p| ("names.public-allow", p.as_str())),
+        )
+        .chain(
+            s.sources
+                .reserved_prefixes
+                .iter()
+                .map(|p| ("sources.reserved-prefixes", p.as_str())),
+        )
+        .chain(
+            s.bans
+                .deny
+                .iter()
+                .map(|b| ("bans.deny.name", b.name.as_str())),
+        )
+        .chain(s.bans.deny.iter().flat_map(|b| {
+            b.wrappers
+                .iter()
+                .map(|w| ("bans.deny.wrappers", w.as_str()))
+        }))
 }
 
 #[cfg(test)]
@@ -70,6 +105,11 @@ mod tests {
         let warnings: Vec<String> = p.lint(text).iter().map(ToString::to_string).collect();
         insta::assert_snapshot!(warnings.join("\n"));
         let clean = "schema = 1\n[[override]]\ncrates = [\"*-sys\"]\n";
-        assert!(Policy::from_str(clean, "p.toml").expect("valid").lint(clean).is_empty());
+        assert!(
+            Policy::from_str(clean, "p.toml")
+                .expect("valid")
+                .lint(clean)
+                .is_empty()
+        );
     }
 }

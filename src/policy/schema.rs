@@ -11,9 +11,11 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::checked::{Checked, fields};
-use super::values::{Field, Glob, LicenseExpr, Licensee, ParseMode, Pattern, RegistryUrl, Req, Sha256};
 use super::Level;
+use super::checked::{Checked, fields};
+use super::values::{
+    Field, Glob, LicenseExpr, Licensee, ParseMode, Pattern, RegistryUrl, Req, Sha256,
+};
 
 /// The whole file, or one `[[override]]`.
 #[derive(Debug, Clone, Default, Deserialize)]

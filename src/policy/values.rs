@@ -171,7 +171,11 @@ impl Compile for RegistryUrl {
         let scheme_ok = ["https://", "http://", "file://", "ssh://", "git://"]
             .iter()
             .any(|s| url.starts_with(s));
-        if scheme_ok { Ok(Self(url)) } else { Err("not a registry URL (or `crates-io`)".to_owned()) }
+        if scheme_ok {
+            Ok(Self(url))
+        } else {
+            Err("not a registry URL (or `crates-io`)".to_owned())
+        }
     }
 }
 
@@ -236,10 +240,14 @@ impl Field {
 
 impl Compile for Field {
     fn compile(text: &str) -> Result<Self, String> {
-        Field::ALL.iter().find(|(_, k)| *k == text).map(|(f, _)| *f).ok_or_else(|| {
-            let known: Vec<_> = Field::ALL.iter().map(|(_, k)| *k).collect();
-            format!("not a field crategate checks; one of {}", known.join(", "))
-        })
+        Field::ALL
+            .iter()
+            .find(|(_, k)| *k == text)
+            .map(|(f, _)| *f)
+            .ok_or_else(|| {
+                let known: Vec<_> = Field::ALL.iter().map(|(_, k)| *k).collect();
+                format!("not a field crategate checks; one of {}", known.join(", "))
+            })
     }
 }
 
@@ -269,9 +277,18 @@ mod tests {
 
     #[test]
     fn registry_urls_normalize() {
-        assert_eq!(normalize_registry("sparse+https://index.crates.io/"), CRATES_IO_INDEX);
-        assert_eq!(normalize_registry("https://x.test/index.git/"), "https://x.test/index");
-        assert_eq!(RegistryUrl::compile("crates-io").expect("ok").0, CRATES_IO_INDEX);
+        assert_eq!(
+            normalize_registry("sparse+https://index.crates.io/"),
+            CRATES_IO_INDEX
+        );
+        assert_eq!(
+            normalize_registry("https://x.test/index.git/"),
+            "https://x.test/index"
+        );
+        assert_eq!(
+            RegistryUrl::compile("crates-io").expect("ok").0,
+            CRATES_IO_INDEX
+        );
         assert!(RegistryUrl::compile("ftp://x").is_err());
     }
 
@@ -284,7 +301,14 @@ mod tests {
         assert!(Req::compile("one").is_err());
         assert!(Sha256::compile("ab").is_err());
         assert!(Pattern::compile("(").is_err());
-        assert_eq!(Field::compile("rust-version").expect("ok").key(), "rust-version");
-        assert!(Field::compile("colour").expect_err("unknown").contains("description"));
+        assert_eq!(
+            Field::compile("rust-version").expect("ok").key(),
+            "rust-version"
+        );
+        assert!(
+            Field::compile("colour")
+                .expect_err("unknown")
+                .contains("description")
+        );
     }
 }

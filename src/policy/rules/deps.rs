@@ -22,17 +22,33 @@ pub(super) struct Dep<'a> {
 type Table = BTreeMap<cargo_util_schemas::manifest::PackageName, InheritableDependency>;
 
 /// The three dependency tables of a manifest or a target, by key.
-fn kinds<'a>(deps: Option<&'a Table>, dev: Option<&'a Table>, build: Option<&'a Table>) -> [(&'static str, Option<&'a Table>); 3] {
-    [("dependencies", deps), ("dev-dependencies", dev), ("build-dependencies", build)]
+fn kinds<'a>(
+    deps: Option<&'a Table>,
+    dev: Option<&'a Table>,
+    build: Option<&'a Table>,
+) -> [(&'static str, Option<&'a Table>); 3] {
+    [
+        ("dependencies", deps),
+        ("dev-dependencies", dev),
+        ("build-dependencies", build),
+    ]
 }
 
 pub(super) fn all(m: &TomlManifest) -> Vec<Dep<'_>> {
     let mut out = Vec::new();
-    for (kind, table) in kinds(m.dependencies.as_ref(), m.dev_dependencies(), m.build_dependencies()) {
+    for (kind, table) in kinds(
+        m.dependencies.as_ref(),
+        m.dev_dependencies(),
+        m.build_dependencies(),
+    ) {
         push(&mut out, &[kind], table);
     }
     for (cfg, platform) in m.target.iter().flatten() {
-        for (kind, table) in kinds(platform.dependencies.as_ref(), platform.dev_dependencies(), platform.build_dependencies()) {
+        for (kind, table) in kinds(
+            platform.dependencies.as_ref(),
+            platform.dev_dependencies(),
+            platform.build_dependencies(),
+        ) {
             push(&mut out, &["target", cfg, kind], table);
         }
     }
@@ -41,10 +57,22 @@ pub(super) fn all(m: &TomlManifest) -> Vec<Dep<'_>> {
 
 fn push<'a>(out: &mut Vec<Dep<'a>>, prefix: &[&str], table: Option<&'a Table>) {
     for (key, dep) in table.into_iter().flatten() {
-        let InheritableDependency::Value(dep) = dep else { continue };
-        let path = prefix.iter().map(|s| (*s).to_owned()).chain([key.to_string()]).collect();
+        let InheritableDependency::Value(dep) = dep else {
+            continue;
+        };
+        let path = prefix
+            .iter()
+            .map(|s| (*s).to_owned())
+            .chain([key.to_string()])
+            .collect();
         out.push(match dep {
-            TomlDependency::Simple(req) => Dep { path, name: key.as_str(), req: Some(req), registry_index: None, local: false },
+            TomlDependency::Simple(req) => Dep {
+                path,
+                name: key.as_str(),
+                req: Some(req),
+                registry_index: None,
+                local: false,
+            },
             TomlDependency::Detailed(d) => Dep {
                 path,
                 name: d.package.as_ref().map_or(key.as_str(), |p| p.as_str()),

@@ -7,17 +7,17 @@
 //! the verdict refuses when any is at level `deny`.
 
 mod bans;
-mod licenses;
 mod categories;
+mod deps;
+mod licenses;
 mod metadata;
 mod names;
 mod owners;
 mod sources;
-mod deps;
 mod tarball;
-mod versions;
 #[cfg(test)]
 pub(crate) mod testing;
+mod versions;
 
 use std::collections::{HashMap, HashSet};
 
@@ -58,7 +58,7 @@ pub fn decide(policy: &Policy, state: &RegistryState, uploads: &[Upload]) -> Ver
 }
 
 fn judge(policy: &Policy, state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) {
-owners::check(policy.owners(), state, ctx);
+    owners::check(policy.owners(), state, ctx);
     if ctx.upload.change == Change::Deleted {
         return;
     }
@@ -67,8 +67,8 @@ owners::check(policy.owners(), state, ctx);
     versions::check(state, push, ctx);
     metadata::check(ctx);
     licenses::check(ctx);
-sources::check(state, ctx);
-bans::check(ctx);
+    sources::check(state, ctx);
+    bans::check(ctx);
 }
 
 /// What earlier uploads of the same push add to the registry.
@@ -83,8 +83,11 @@ pub(crate) struct PushSoFar {
 impl PushSoFar {
     fn record(&mut self, canonical: &str, krate: &CrateFile) {
         let m = &krate.manifest;
-        self.names.entry(canonical.to_owned()).or_insert_with(|| m.name.to_string());
-        self.versions.insert((canonical.to_owned(), versions::without_build(&m.version)));
+        self.names
+            .entry(canonical.to_owned())
+            .or_insert_with(|| m.name.to_string());
+        self.versions
+            .insert((canonical.to_owned(), versions::without_build(&m.version)));
     }
 }
 
@@ -100,7 +103,12 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(settings: &'a Settings, upload: &'a Upload, krate: &'a CrateFile, findings: &'a mut Vec<Finding>) -> Self {
+    fn new(
+        settings: &'a Settings,
+        upload: &'a Upload,
+        krate: &'a CrateFile,
+        findings: &'a mut Vec<Finding>,
+    ) -> Self {
         let m = &krate.manifest;
         Self {
             settings,
@@ -125,12 +133,10 @@ impl<'a> Ctx<'a> {
             Level::Warn => Severity::Warning,
             Level::Deny => Severity::Error,
         };
-        let location = report
-            .key
-            .and_then(|key| {
-                let key: Vec<&str> = key.iter().map(String::as_str).collect();
-                locate::locate(&self.krate.manifest_text, &self.manifest_path, &key)
-            });
+        let location = report.key.and_then(|key| {
+            let key: Vec<&str> = key.iter().map(String::as_str).collect();
+            locate::locate(&self.krate.manifest_text, &self.manifest_path, &key)
+        });
         self.findings.push(Finding {
             rule,
             severity,
@@ -156,7 +162,13 @@ pub(crate) struct Report {
 
 impl Report {
     pub fn new(message: impl Into<String>, help: impl Into<String>) -> Self {
-        Self { value: None, key: None, policy_key: None, message: message.into(), help: help.into() }
+        Self {
+            value: None,
+            key: None,
+            policy_key: None,
+            message: message.into(),
+            help: help.into(),
+        }
     }
 
     /// The offending value.

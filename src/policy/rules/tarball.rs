@@ -15,8 +15,8 @@ pub const DEFAULT_MAX_RATIO: u64 = 200;
 /// Names Windows reserves for devices, in any case, with any extension.
 const WINDOWS_DEVICES: &[&str] = &[
     "con", "prn", "aux", "nul", "conin$", "conout$", "com0", "com1", "com2", "com3", "com4",
-    "com5", "com6", "com7", "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5",
-    "lpt6", "lpt7", "lpt8", "lpt9",
+    "com5", "com6", "com7", "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6",
+    "lpt7", "lpt8", "lpt9",
 ];
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
@@ -63,14 +63,20 @@ fn sizes(ctx: &mut Ctx<'_>) {
 
 /// Why a path component cannot exist on Windows, if it cannot.
 fn windows_problem(component: &str) -> Option<&'static str> {
-    let stem = component.split('.').next().unwrap_or(component).trim_end_matches(' ');
+    let stem = component
+        .split('.')
+        .next()
+        .unwrap_or(component)
+        .trim_end_matches(' ');
     if WINDOWS_DEVICES.iter().any(|d| stem.eq_ignore_ascii_case(d)) {
         return Some("is a Windows device name");
     }
     if component.ends_with('.') || component.ends_with(' ') {
         return Some("ends in a dot or a space");
     }
-    if component.chars().any(|c| matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\') || c.is_ascii_control()) {
+    if component.chars().any(|c| {
+        matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\') || c.is_ascii_control()
+    }) {
         return Some("contains a character Windows forbids in file names");
     }
     None
@@ -81,7 +87,12 @@ fn windows_paths(ctx: &mut Ctx<'_>) {
         .krate
         .entries
         .iter()
-        .filter_map(|e| e.path.split('/').find_map(windows_problem).map(|why| (e.path.clone(), why)))
+        .filter_map(|e| {
+            e.path
+                .split('/')
+                .find_map(windows_problem)
+                .map(|why| (e.path.clone(), why))
+        })
         .collect();
     for (path, why) in bad {
         ctx.report(
@@ -121,7 +132,10 @@ fn provenance(ctx: &mut Ctx<'_>) {
     if !orig {
         ctx.report(
             "tarball-no-orig-manifest",
-            Report::new("the package has no Cargo.toml.orig: it was not made by `cargo package`", "build the .crate with `cargo package`"),
+            Report::new(
+                "the package has no Cargo.toml.orig: it was not made by `cargo package`",
+                "build the .crate with `cargo package`",
+            ),
         );
     }
     if !vcs {
@@ -183,7 +197,12 @@ mod tests {
         let v = judge("", k);
         assert_eq!(
             rules(&v),
-            ["tarball-windows-reserved-path", "tarball-windows-reserved-path", "tarball-windows-reserved-path", "tarball-case-collision"]
+            [
+                "tarball-windows-reserved-path",
+                "tarball-windows-reserved-path",
+                "tarball-windows-reserved-path",
+                "tarball-case-collision"
+            ]
         );
         insta::assert_snapshot!(render(&v));
     }
@@ -197,10 +216,16 @@ mod tests {
         let mut k = krate("prov", "1.0.0", "");
         k.entries.retain(|e| e.path == "Cargo.toml");
         let v = judge(levels, k);
-        assert_eq!(rules(&v), ["tarball-no-orig-manifest", "tarball-no-vcs-info"]);
+        assert_eq!(
+            rules(&v),
+            ["tarball-no-orig-manifest", "tarball-no-vcs-info"]
+        );
         assert!(v.accepted);
         let mut dirty = krate("prov", "1.0.0", "");
-        dirty.kept.insert(".cargo_vcs_info.json".into(), br#"{"git":{"sha1":"ab","dirty":true}}"#.to_vec());
+        dirty.kept.insert(
+            ".cargo_vcs_info.json".into(),
+            br#"{"git":{"sha1":"ab","dirty":true}}"#.to_vec(),
+        );
         let v = judge(levels, dirty);
         assert_eq!(rules(&v), ["tarball-dirty"]);
         insta::assert_snapshot!(render(&v));

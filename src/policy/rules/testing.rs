@@ -23,10 +23,15 @@ pub fn krate(name: &str, version: &str, rest: &str) -> CrateFile {
 pub fn bare(name: &str, version: &str, rest: &str) -> CrateFile {
     let text = format!("[package]\nname = \"{name}\"\nversion = \"{version}\"\n{rest}");
     let manifest = Manifest::parse(&text).expect("test manifest parses");
-    let entries = ["Cargo.toml", "Cargo.toml.orig", ".cargo_vcs_info.json", "src/lib.rs"]
-        .iter()
-        .map(|p| file(p, 100, b""))
-        .collect();
+    let entries = [
+        "Cargo.toml",
+        "Cargo.toml.orig",
+        ".cargo_vcs_info.json",
+        "src/lib.rs",
+    ]
+    .iter()
+    .map(|p| file(p, 100, b""))
+    .collect();
     CrateFile {
         manifest,
         manifest_text: text.clone(),
@@ -39,7 +44,12 @@ pub fn bare(name: &str, version: &str, rest: &str) -> CrateFile {
 }
 
 pub fn file(path: &str, size: u64, magic: &[u8]) -> Entry {
-    Entry { path: path.to_owned(), kind: EntryKind::File, size, magic: magic.to_vec() }
+    Entry {
+        path: path.to_owned(),
+        kind: EntryKind::File,
+        size,
+        magic: magic.to_vec(),
+    }
 }
 
 pub fn added(krate: CrateFile) -> Upload {
@@ -58,7 +68,11 @@ pub fn policy(text: &str) -> Policy {
 
 /// Judges one added crate against `policy_text` and an empty registry.
 pub fn judge(policy_text: &str, krate: CrateFile) -> Verdict {
-    decide(&policy(policy_text), &RegistryState::default(), &[added(krate)])
+    decide(
+        &policy(policy_text),
+        &RegistryState::default(),
+        &[added(krate)],
+    )
 }
 
 /// The rule ids of a verdict's findings, in order.
