@@ -127,8 +127,12 @@ fn license_file(ctx: &mut Ctx<'_>, file: &str) {
     let key = ["package", "license-file"];
     let path = file.trim_start_matches("./");
     let Some(bytes) = ctx.krate.kept.get(path) else {
-        let message =
-            format!("only package.license-file is set, and `{path}` is not in the package");
+        let why = if ctx.krate.entries.iter().any(|e| e.path == path) {
+            "too large for its contents to be checked"
+        } else {
+            "not in the package"
+        };
+        let message = format!("only package.license-file is set, and `{path}` is {why}");
         let help = "set package.license to an SPDX expression, or package the license file";
         ctx.report(
             "license-file-unclarified",
