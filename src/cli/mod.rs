@@ -4,10 +4,12 @@
 //! rule (nothing was changed), 2 could not run (bad arguments, I/O, a
 //! broken repository).
 
+mod check;
 mod hook;
 mod index;
 mod init;
 mod install;
+mod policy;
 mod sync;
 
 use std::process::ExitCode;
@@ -31,6 +33,10 @@ enum Command {
     Index(index::Command),
     /// Put the hooks into a crate repository on the git server.
     Install(install::Args),
+    /// Judge `.crate` files as the server will, before pushing (a dry run).
+    Check(check::CheckArgs),
+    /// Validate a policy file, or explain a rule.
+    Policy(policy::PolicyArgs),
     /// Re-derive the index from the crate repository and apply the difference.
     Sync(sync::Args),
     /// Run a git hook (the installed hook scripts call this).
@@ -48,20 +54,30 @@ pub enum Outcome {
 /// Exit code when crategate could not run or judge.
 pub const EXIT_ERROR: u8 = 2;
 
+impl Outcome {
+    fn code(self) -> ExitCode {
+        match self {
+            Self::Done => ExitCode::SUCCESS,
+            Self::Refused => ExitCode::from(1),
+        }
+    }
+}
+
 impl Cli {
     /// Runs the command and maps its result to the documented exit codes.
     #[must_use]
     pub fn run(self) -> ExitCode {
         let result = match self.command {
-            Command::Init(args) => init::run(&args),
-            Command::Index(command) => index::run(command),
-            Command::Install(args) => install::run(&args),
-            Command::Sync(args) => sync::run(&args),
-            Command::Hook(command) => hook::run(&command),
+            Command::Init(args) => init::run(&args).map(Outcome::code),
+            Command::Index(command) => index::run(command).map(Outcome::code),
+            Command::Install(args) => install::run(&args).map(Outcome::code),
+            Command::Check(args) => check::run(&args),
+            Command::Policy(args) => policy::run(&args),
+            Command::Sync(args) => sync::run(&args).map(Outcome::code),
+            Command::Hook(command) => hook::run(&command).map(Outcome::code),
         };
         match result {
-            Ok(Outcome::Done) => ExitCode::SUCCESS,
-            Ok(Outcome::Refused) => ExitCode::from(1),
+            Ok(code) => code,
             Err(error) => {
                 eprintln!("error: {error:#}");
                 ExitCode::from(EXIT_ERROR)

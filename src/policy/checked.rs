@@ -104,7 +104,9 @@ impl<V: Validate> Validate for Option<V> {
 
 impl<V: Validate> Validate for Vec<V> {
     fn validate(&self, out: &mut Vec<Problem>) {
-        self.iter().for_each(|v| v.validate(out));
+        for v in self {
+            v.validate(out);
+        }
     }
 }
 
@@ -175,7 +177,7 @@ mod tests {
     impl Compile for Even {
         fn compile(text: &str) -> Result<Self, String> {
             let n: u64 = text.parse().map_err(|_| "not a number".to_owned())?;
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 Ok(Self(n))
             } else {
                 Err("odd".to_owned())

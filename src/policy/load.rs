@@ -287,7 +287,12 @@ mod tests {
             [[override]]\ncrates = [\"*-sys\"]\nlicenses.parse-mode = \"lax\"\nlevels.name-pattern = \"deny\"\n";
         let p = Policy::from_str(text, "p.toml").expect("valid");
         let s = p.settings_for("acme_foo_sys");
-        let allow: Vec<_> = s.licenses.allow.iter().map(|l| l.text()).collect();
+        let allow: Vec<_> = s
+            .licenses
+            .allow
+            .iter()
+            .map(super::super::checked::Checked::text)
+            .collect();
         assert_eq!(allow, ["MIT", "ISC"]);
         assert_eq!(
             s.licenses.parse_mode,

@@ -4,7 +4,7 @@
 //! Mach-O by header). The last three are `allow` by default; a policy sets
 //! them to `deny` and relaxes them per `[[override]]`.
 
-use cargo_util_schemas::manifest::TomlPackageBuild;
+use cargo_util_schemas::manifest::{TomlPackageBuild, TomlTarget};
 
 use super::deps;
 use super::{Ctx, Report};
@@ -51,7 +51,13 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
             .policy("levels.ban-build-script"),
         );
     }
-    if k.manifest.toml.lib.as_ref().and_then(|l| l.proc_macro()) == Some(true) {
+    if k.manifest
+        .toml
+        .lib
+        .as_ref()
+        .and_then(TomlTarget::proc_macro)
+        == Some(true)
+    {
         let help =
             "ask for an [[override]] setting levels.ban-proc-macro = \"allow\" for this crate";
         ctx.report(
@@ -127,9 +133,9 @@ fn banned_deps(ctx: &mut Ctx<'_>) {
             );
         }
     }
-    reports
-        .into_iter()
-        .for_each(|r| ctx.report("ban-dependency", r));
+    for r in reports {
+        ctx.report("ban-dependency", r);
+    }
 }
 
 /// The lowest version a requirement accepts (approximately: its lowest

@@ -9,6 +9,7 @@ use cargo_util_schemas::manifest::InheritableField;
 
 use super::{Ctx, Report};
 use crate::checksum::Checksum;
+use crate::policy::checked::Checked;
 use crate::policy::values::Field;
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
@@ -103,7 +104,7 @@ fn allowed(ctx: &mut Ctx<'_>, expr: &spdx::Expression, shown: &str, key: Option<
         return;
     };
     let failed: Vec<String> = failed.iter().map(|r| format!("`{}`", r.req)).collect();
-    let acceptable: Vec<&str> = allow.iter().map(|l| l.text()).collect();
+    let acceptable: Vec<&str> = allow.iter().map(Checked::text).collect();
     let message = format!(
         "license `{shown}` is not allowed: {} {} not in the allow-list",
         failed.join(", "),
@@ -126,8 +127,12 @@ fn license_file(ctx: &mut Ctx<'_>, file: &str) {
     let key = ["package", "license-file"];
     let path = file.trim_start_matches("./");
     let Some(bytes) = ctx.krate.kept.get(path) else {
-        let message =
-            format!("only package.license-file is set, and `{path}` is not in the package");
+        let why = if ctx.krate.entries.iter().any(|e| e.path == path) {
+            "too large for its contents to be checked"
+        } else {
+            "not in the package"
+        };
+        let message = format!("only package.license-file is set, and `{path}` is {why}");
         let help = "set package.license to an SPDX expression, or package the license file";
         ctx.report(
             "license-file-unclarified",
@@ -146,23 +151,22 @@ fn license_file(ctx: &mut Ctx<'_>, file: &str) {
         .iter()
         .find(|c| c.sha256.get().0 == sha)
         .map(|c| (c.expression.get().0.clone(), c.expression.text().to_owned()));
-    match clarified {
-        Some((expr, shown)) => allowed(ctx, &expr, &shown, Some(&key)),
-        None => {
-            let message = format!(
-                "only package.license-file is set, and no licenses.clarify entry covers `{path}` (sha256 {sha})"
-            );
-            let help = format!(
-                "set package.license to an SPDX expression, or have the registry add to an [[override]] for this crate: licenses.clarify = [{{ expression = \"<SPDX>\", sha256 = \"{sha}\" }}]"
-            );
-            ctx.report(
-                "license-file-unclarified",
-                Report::new(message, help)
-                    .value(path)
-                    .key(&key)
-                    .policy("licenses.clarify"),
-            );
-        }
+    if let Some((expr, shown)) = clarified {
+        allowed(ctx, &expr, &shown, Some(&key));
+    } else {
+        let message = format!(
+            "only package.license-file is set, and no licenses.clarify entry covers `{path}` (sha256 {sha})"
+        );
+        let help = format!(
+            "set package.license to an SPDX expression, or have the registry add to an [[override]] for this crate: licenses.clarify = [{{ expression = \"<SPDX>\", sha256 = \"{sha}\" }}]"
+        );
+        ctx.report(
+            "license-file-unclarified",
+            Report::new(message, help)
+                .value(path)
+                .key(&key)
+                .policy("licenses.clarify"),
+        );
     }
 }
 

@@ -184,9 +184,9 @@ fn urls(ctx: &mut Ctx<'_>, p: &TomlPackage) {
         };
         reports.push(report.value(url).key(&["package", name]));
     }
-    reports
-        .into_iter()
-        .for_each(|r| ctx.report("metadata-url", r));
+    for r in reports {
+        ctx.report("metadata-url", r);
+    }
 }
 
 fn publish(ctx: &mut Ctx<'_>, p: &TomlPackage) {

@@ -100,8 +100,10 @@ mod tests {
     #[test]
     fn registries_and_wildcards() {
         let rest = "[dependencies]\nserde = \"1\"\nany = \"*\"\nold = {}\n[target.'cfg(unix)'.dependencies.other]\nversion = \"1\"\nregistry-index = \"https://elsewhere.test/index\"\n[dev-dependencies.ours]\nversion = \"1\"\nregistry-index = \"sparse+https://reg.test/index/\"\n";
-        let mut state = RegistryState::default();
-        state.index_url = Some("https://reg.test/index".into());
+        let state = RegistryState {
+            index_url: Some("https://reg.test/index".into()),
+            ..RegistryState::default()
+        };
         let v = decide(&policy(""), &state, &[added(krate("foo", "1.0.0", rest))]);
         assert_eq!(
             rules(&v),

@@ -59,7 +59,7 @@ pub(super) fn check(state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) 
         let help = "a published version can never change: publish a new version instead, and restore the old file";
         ctx.report(
             "version-replaced",
-            Report::new(message, help).value(&ctx.upload.path.clone()),
+            Report::new(message, help).value(ctx.upload.path.clone()),
         );
     }
     exists(state, push, ctx, &version);
