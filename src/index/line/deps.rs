@@ -219,7 +219,7 @@ fn registry(index: Option<&str>, mode: &Mode) -> Option<String> {
 }
 
 /// Whether two index URLs name the same index (see the module notes).
-pub(super) fn same_index(a: &str, b: &str) -> bool {
+fn same_index(a: &str, b: &str) -> bool {
     fn plain(url: &str) -> &str {
         let url = url.strip_prefix("sparse+").unwrap_or(url);
         let url = url.trim_end_matches('/');
