@@ -6,9 +6,11 @@
 //! `[target.'…']`. A dependency's `name` is its manifest key; when the key
 //! renames a crate (`package = "real"`) the real crate goes to `package`.
 //! `req` is the requirement parsed and re-printed by `semver` (`1.0` becomes
-//! `^1.0`), `*` when an old manifest gives none; `target` is the platform
-//! parsed and re-printed by cargo's own `cargo-platform`
-//! (`cfg(any(unix,windows))` becomes `cfg(any(unix, windows))`).
+//! `^1.0`), `*` when an old manifest gives none; `target` is the `[target]` key
+//! exactly as written, once cargo's own `cargo-platform` has accepted it.
+//! (Lines published before late 2023 carry the key re-printed in cargo's
+//! spacing, `cfg(any(unix, windows))`; crates.io's lines since then, e.g.
+//! ring 0.17 and libp2p 0.57, keep the manifest's spelling, and so do we.)
 //!
 //! Order: crates.io sorts by `name`, then kind (`normal` < `build` <
 //! `dev`), then `req`, `optional`, `default_features`, `target`, `package`,
@@ -84,8 +86,8 @@ pub(super) fn collect(toml: &TomlManifest, mode: &Mode) -> Result<Vec<IndexDep>,
     add(build, DepKind::Build, None)?;
     add(dev, DepKind::Dev, None)?;
     for (key, platform) in toml.target.iter().flatten() {
-        let target = canonical_target(key)?;
-        let target = Some(target.as_str());
+        check_target(key)?;
+        let target = Some(key.as_str());
         add(platform.dependencies.as_ref(), DepKind::Normal, target)?;
         add(platform.build_dependencies(), DepKind::Build, target)?;
         add(platform.dev_dependencies(), DepKind::Dev, target)?;
@@ -120,10 +122,10 @@ fn sort_key(dep: &IndexDep) -> SortKey<'_> {
     )
 }
 
-/// The target key re-printed as cargo prints it.
-fn canonical_target(key: &str) -> Result<String, LineError> {
+/// Refuses a target key cargo would not parse.
+fn check_target(key: &str) -> Result<(), LineError> {
     cargo_platform::Platform::from_str(key)
-        .map(|platform| platform.to_string())
+        .map(drop)
         .map_err(|e| LineError::BadTarget {
             target: key.to_owned(),
             reason: e.to_string(),
@@ -217,7 +219,7 @@ fn registry(index: Option<&str>, mode: &Mode) -> Option<String> {
 }
 
 /// Whether two index URLs name the same index (see the module notes).
-pub(super) fn same_index(a: &str, b: &str) -> bool {
+fn same_index(a: &str, b: &str) -> bool {
     fn plain(url: &str) -> &str {
         let url = url.strip_prefix("sparse+").unwrap_or(url);
         let url = url.trim_end_matches('/');
