@@ -8,13 +8,18 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::Outcome;
+use crate::diag::plain;
 use crate::hook::post_receive;
+use crate::hook::pre_receive::{self, HookEnv};
+use crate::hook::push::PushOptions;
 
 /// The most hook input read: far more than any push's ref list.
 const MAX_STDIN: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// Judge a push before git accepts it (run by git before a push lands).
+    PreReceive,
     /// Publish what a push put on the tracked branch (run by git after a push).
     PostReceive,
 }
@@ -27,6 +32,7 @@ pub fn run(command: &Command) -> anyhow::Result<Outcome> {
         .read_to_string(&mut stdin)
         .context("reading the ref updates git sends on stdin")?;
     match command {
+        Command::PreReceive => Ok(pre_receive(&git_dir, &stdin)),
         Command::PostReceive => Ok(post_receive(&git_dir, &stdin)),
     }
 }
@@ -37,6 +43,66 @@ fn git_dir() -> anyhow::Result<PathBuf> {
     let dir = std::env::var_os("GIT_DIR").map_or_else(|| cwd.clone(), |d| cwd.join(d));
     dir.canonicalize()
         .with_context(|| format!("resolving the repository directory {}", dir.display()))
+}
+
+/// Findings shown in one push's answer; the rest are counted.
+const MAX_FINDINGS: usize = 50;
+
+fn pre_receive(git_dir: &std::path::Path, stdin: &str) -> Outcome {
+    let var = |key: &str| std::env::var(key).ok();
+    let env = HookEnv {
+        quarantine: var("GIT_QUARANTINE_PATH")
+            .or_else(|| var("GIT_OBJECT_DIRECTORY"))
+            .map(PathBuf::from),
+        options: PushOptions::from_env(var),
+    };
+    // GitLab shows hook output in its UI only behind this prefix.
+    let prefix = if var("GL_ID").is_some() {
+        "GL-HOOK-ERR: "
+    } else {
+        ""
+    };
+    let say = |text: &str| {
+        for line in text.lines() {
+            println!("{prefix}{line}");
+        }
+    };
+    match pre_receive::run(git_dir, stdin, &env) {
+        Ok(judgement) => {
+            say(&plain::render(&judgement.verdict, MAX_FINDINGS));
+            let accepted = judgement.verdict.accepted;
+            if env.options.verbose && accepted {
+                for krate in &judgement.accepted {
+                    say(&format!("crategate: accepts {krate}"));
+                }
+            }
+            if env.options.dry_run {
+                let would = if accepted {
+                    "be accepted"
+                } else {
+                    "be refused"
+                };
+                say(&format!(
+                    "crategate: dry run: this push would {would}; nothing was changed"
+                ));
+                return Outcome::Refused;
+            }
+            if accepted {
+                Outcome::Done
+            } else {
+                Outcome::Refused
+            }
+        }
+        Err(error) => {
+            say(&format!(
+                "error: crategate cannot judge this push, so it is refused: {error}"
+            ));
+            say(
+                "hint: this is a server problem, not a problem with your crates; tell the registry's administrators",
+            );
+            Outcome::Refused
+        }
+    }
 }
 
 fn post_receive(git_dir: &std::path::Path, stdin: &str) -> Outcome {

@@ -3,6 +3,8 @@
 
 pub mod config;
 pub mod post_receive;
+pub mod pre_receive;
+pub mod push;
 pub mod updates;
 
 use config::HookConfig;
@@ -24,6 +26,11 @@ pub enum HookError {
     Publish(#[from] crate::publish::PublishError),
     #[error("the crate repository's HEAD is not a branch; set `branch` in crategate.toml")]
     NoBranch,
+    #[error("the policy {path} cannot be used, so no push can be judged:\n{errors}")]
+    Policy {
+        path: std::path::PathBuf,
+        errors: String,
+    },
 }
 
 /// The branch the hooks judge and publish: the configured one, else the

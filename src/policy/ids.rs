@@ -115,6 +115,13 @@ pub const RULES: &[RuleInfo] = &[
     rule("ban-native-executable", "bans", Allow, "The package contains an ELF, PE or Mach-O file (by header)."),
     rule("owner-not-allowed", "owners", Deny, "The pusher identity may not publish or yank this crate (owners.allow)."),
     rule("owner-unknown-identity", "owners", Deny, "Owners are configured but the pusher identity is unknown (owners.identity-env not set by the server)."),
+    safety("tarball-not-a-file", "tarball", "The .crate path is a symbolic link or a submodule in git, not a file."),
+    safety("tarball-over-hard-limit", "tarball", "The .crate is over 256 MiB, more than crategate reads into memory whatever the policy says."),
+    rule("push-branch-deletion", "push", Deny, "The push deletes the tracked branch (push.allow-branch-deletion)."),
+    rule("push-force", "push", Deny, "The push rewrites the tracked branch's history (push.allow-force-push)."),
+    rule("push-other-ref", "push", Deny, "The push updates a ref other than the tracked branch (push.other-refs)."),
+    rule("push-path-not-allowed", "push", Deny, "The push changes a path that is neither a .crate nor listed in push.other-paths."),
+    rule("push-crate-location", "push", Deny, "A .crate file is not at the top of the repository, where the index's dl URL expects it."),
 ];
 
 /// The rule with this id.

@@ -101,12 +101,18 @@ impl Policy {
             .take()
             .map(Spanned::into_inner)
             .unwrap_or_default();
+        let push = root
+            .push
+            .take()
+            .map(Spanned::into_inner)
+            .unwrap_or_default();
         let limits = limits(&root);
         Ok(Self {
             source: source.to_owned(),
             base: root,
             overrides,
             owners,
+            push,
             limits,
         })
     }
@@ -166,6 +172,7 @@ fn check_placement(root: &Settings, out: &mut Vec<Problem>) {
             o.schema.as_ref().map(|s| (s.span(), "schema")),
             o.overrides.first().map(|s| (s.span(), "override")),
             o.owners.as_ref().map(|s| (s.span(), "owners")),
+            o.push.as_ref().map(|s| (s.span(), "push")),
             o.tarball
                 .max_unpacked_size
                 .as_ref()

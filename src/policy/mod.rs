@@ -23,8 +23,9 @@ use std::borrow::Cow;
 
 pub use load::{PolicyError, PolicyErrors};
 pub use rules::decide;
+pub use schema::Push;
 pub use state::{Change, PublishedCrate, PublishedVersion, RegistryState, Upload};
-pub use values::Level;
+pub use values::{Level, OtherRefs};
 
 use crate::crate_file::Limits;
 use checked::Merge;
@@ -40,6 +41,7 @@ pub struct Policy {
     base: Settings,
     overrides: Vec<Settings>,
     owners: Owners,
+    push: Push,
     limits: Limits,
 }
 
@@ -61,6 +63,12 @@ impl Policy {
     #[must_use]
     pub fn owners(&self) -> &Owners {
         &self.owners
+    }
+
+    /// The `[push]` section.
+    #[must_use]
+    pub fn push(&self) -> &Push {
+        &self.push
     }
 
     /// The environment variable the server sets to the pusher identity,

@@ -14,7 +14,8 @@ use toml::Spanned;
 use super::Level;
 use super::checked::{Checked, fields};
 use super::values::{
-    Field, Glob, LicenseExpr, Licensee, ParseMode, Pattern, RegistryUrl, Req, Sha256,
+    Field, Glob, LicenseExpr, Licensee, OtherRefs, ParseMode, PathGlob, Pattern, RegistryUrl, Req,
+    Sha256,
 };
 
 /// The whole file, or one `[[override]]`.
@@ -31,10 +32,11 @@ pub struct Settings {
     pub sources: Sources,
     pub bans: Bans,
     pub owners: Option<Spanned<Owners>>,
+    pub push: Option<Spanned<Push>>,
     #[serde(rename = "override")]
     pub overrides: Vec<Spanned<Settings>>,
 }
-fields!(validate Settings { crates, tarball, names, metadata, licenses, sources, bans, owners, overrides });
+fields!(validate Settings { crates, tarball, names, metadata, licenses, sources, bans, owners, push, overrides });
 
 impl super::checked::Merge for Settings {
     fn merge(&mut self, later: &Self) {
@@ -165,3 +167,19 @@ pub struct OwnerRule {
     pub crates: Vec<Checked<Glob>>,
 }
 fields!(validate OwnerRule { crates });
+
+/// `[push]` (top level only): what a push may do besides adding, and
+/// deleting, `.crate` files at the top of the tracked branch.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Push {
+    /// Pushes to refs other than the tracked branch.
+    pub other_refs: OtherRefs,
+    /// Whether a push may delete the tracked branch.
+    pub allow_branch_deletion: bool,
+    /// Whether a push may rewrite the tracked branch's history.
+    pub allow_force_push: bool,
+    /// Paths other than `.crate` files a push may add, change or delete.
+    pub other_paths: Vec<Checked<PathGlob>>,
+}
+fields!(validate Push { other_paths });

@@ -20,6 +20,16 @@ pub enum Level {
 }
 
 impl Level {
+    /// The severity of a finding at this level; `None` for `allow`.
+    #[must_use]
+    pub fn severity(self) -> Option<crate::diag::Severity> {
+        match self {
+            Self::Allow => None,
+            Self::Warn => Some(crate::diag::Severity::Warning),
+            Self::Deny => Some(crate::diag::Severity::Error),
+        }
+    }
+
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -107,6 +117,55 @@ impl Compile for Glob {
             .map(Self)
             .map_err(|e| one_line(&e.to_string()))
     }
+}
+
+/// A glob over paths in the crate repository: `*` and `?` stay within
+/// one `/`-separated component, `**` crosses them.
+#[derive(Debug, Clone)]
+pub struct PathGlob(regex::Regex);
+
+impl PathGlob {
+    #[must_use]
+    pub fn matches(&self, path: &str) -> bool {
+        self.0.is_match(path)
+    }
+}
+
+impl Compile for PathGlob {
+    fn compile(text: &str) -> Result<Self, String> {
+        if text.is_empty() || text.starts_with('/') {
+            return Err(
+                "a path pattern is relative to the repository root and not empty".to_owned(),
+            );
+        }
+        let mut body = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '*' if chars.peek() == Some(&'*') => {
+                    chars.next();
+                    body.push_str(".*");
+                }
+                '*' => body.push_str("[^/]*"),
+                '?' => body.push_str("[^/]"),
+                c => body.push_str(&regex::escape(&c.to_string())),
+            }
+        }
+        regex::Regex::new(&format!("^{body}$"))
+            .map(Self)
+            .map_err(|e| one_line(&e.to_string()))
+    }
+}
+
+/// What a push to a ref other than the tracked branch gets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OtherRefs {
+    /// Refused: the crate repository holds one branch.
+    #[default]
+    Refuse,
+    /// Let through unjudged (they are never published).
+    Ignore,
 }
 
 /// An allowed license, optionally `WITH` an exception (strict SPDX).

@@ -128,10 +128,8 @@ impl<'a> Ctx<'a> {
 
     /// Records a finding unless its rule is at level `allow`.
     pub fn report(&mut self, rule: &'static str, report: Report) {
-        let severity = match self.settings.level(rule) {
-            Level::Allow => return,
-            Level::Warn => Severity::Warning,
-            Level::Deny => Severity::Error,
+        let Some(severity) = self.settings.level(rule).severity() else {
+            return;
         };
         let location = report.key.and_then(|key| {
             let key: Vec<&str> = key.iter().map(String::as_str).collect();

@@ -1,0 +1,194 @@
+//! What a push does besides changing `.crate` files: which refs it moves
+//! and how, which other paths it touches, and the `git push -o` options
+//! it carries. Each is judged against the policy's `[push]` section.
+
+use crate::diag::Finding;
+use crate::git::{CrateRepo, FileChange};
+use crate::policy::{OtherRefs, Policy, Push};
+
+use super::HookError;
+use super::updates::RefUpdate;
+
+/// `git push -o crategate.dry-run`: judge, report, refuse.
+pub const OPTION_DRY_RUN: &str = "crategate.dry-run";
+/// `git push -o crategate.verbose`: also list accepted crates.
+pub const OPTION_VERBOSE: &str = "crategate.verbose";
+
+/// The push options crategate understands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushOptions {
+    pub dry_run: bool,
+    pub verbose: bool,
+}
+
+impl PushOptions {
+    /// Reads `GIT_PUSH_OPTION_COUNT` and `GIT_PUSH_OPTION_<i>` through
+    /// `var` (git sets them only with `receive.advertisePushOptions`).
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Self {
+        let count: usize = var("GIT_PUSH_OPTION_COUNT")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let mut options = Self::default();
+        for i in 0..count.min(1000) {
+            match var(&format!("GIT_PUSH_OPTION_{i}")).as_deref() {
+                Some(OPTION_DRY_RUN) => options.dry_run = true,
+                Some(OPTION_VERBOSE) => options.verbose = true,
+                _ => {}
+            }
+        }
+        options
+    }
+}
+
+/// The push rules of a policy, ready to apply.
+pub struct PushRules<'p> {
+    push: &'p Push,
+    policy: &'p Policy,
+}
+
+impl<'p> PushRules<'p> {
+    #[must_use]
+    pub fn from_policy(policy: &'p Policy) -> Self {
+        Self {
+            push: policy.push(),
+            policy,
+        }
+    }
+
+    /// A finding for `rule` unless the policy's level says otherwise.
+    fn finding(
+        &self,
+        rule: &'static str,
+        file: &str,
+        message: String,
+        help: &str,
+        key: &str,
+    ) -> Option<Finding> {
+        let severity = self.policy.global().level(rule).severity()?;
+        Some(Finding {
+            rule,
+            severity,
+            file: file.to_owned(),
+            krate: None,
+            value: None,
+            location: None,
+            policy_key: Some(key.to_owned()),
+            message,
+            help: help.to_owned(),
+        })
+    }
+
+    /// Deleting or rewriting the tracked branch.
+    pub fn check_branch_update(
+        &self,
+        repo: &CrateRepo,
+        update: &RefUpdate,
+    ) -> Result<Option<Finding>, HookError> {
+        let Some(new) = update.new else {
+            if self.push.allow_branch_deletion {
+                return Ok(None);
+            }
+            return Ok(self.finding(
+                "push-branch-deletion",
+                &update.refname,
+                format!("the push deletes {}, the branch the registry is published from", update.refname),
+                "push to the branch instead of deleting it; to retire a version, delete its .crate file",
+                "push.allow-branch-deletion",
+            ));
+        };
+        let Some(old) = update.old else {
+            return Ok(None);
+        };
+        if self.push.allow_force_push || repo.is_ancestor(old, new)? {
+            return Ok(None);
+        }
+        Ok(self.finding(
+            "push-force",
+            &update.refname,
+            format!(
+                "the push rewrites the history of {} (a force push)",
+                update.refname
+            ),
+            "fetch, rebase your commit onto the branch, and push without --force",
+            "push.allow-force-push",
+        ))
+    }
+
+    /// A push to any other ref.
+    #[must_use]
+    pub fn check_other_ref(&self, update: &RefUpdate, branch: &str) -> Option<Finding> {
+        if self.push.other_refs == OtherRefs::Ignore {
+            return None;
+        }
+        self.finding(
+            "push-other-ref",
+            &update.refname,
+            format!(
+                "the push updates {}; this crate repository only takes pushes to {branch}",
+                update.refname
+            ),
+            &format!("push your commit to {branch}"),
+            "push.other-refs",
+        )
+    }
+
+    /// A changed path: `.crate` files must sit at the top; other paths
+    /// must be listed in `push.other-paths`.
+    #[must_use]
+    pub fn check_path(&self, change: &FileChange, is_crate: bool) -> Option<Finding> {
+        if is_crate {
+            if !change.path.contains('/') {
+                return None;
+            }
+            return self.finding(
+                "push-crate-location",
+                &change.path,
+                format!(
+                    "{} is in a directory; .crate files live at the top of the crate repository",
+                    change.path
+                ),
+                "move the file to the repository root",
+                "push",
+            );
+        }
+        if self
+            .push
+            .other_paths
+            .iter()
+            .any(|g| g.get().matches(&change.path))
+        {
+            return None;
+        }
+        self.finding(
+            "push-path-not-allowed",
+            &change.path,
+            format!("{} is not a .crate file and not among the paths a push may change", change.path),
+            "remove the change from the push, or add a pattern for it to push.other-paths in the policy",
+            "push.other-paths",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_options_from_the_environment() {
+        let env = |k: &str| match k {
+            "GIT_PUSH_OPTION_COUNT" => Some("3".to_owned()),
+            "GIT_PUSH_OPTION_0" => Some("ci.skip".to_owned()),
+            "GIT_PUSH_OPTION_1" => Some(OPTION_DRY_RUN.to_owned()),
+            "GIT_PUSH_OPTION_2" => Some(OPTION_VERBOSE.to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            PushOptions::from_env(env),
+            PushOptions {
+                dry_run: true,
+                verbose: true
+            }
+        );
+        assert_eq!(PushOptions::from_env(|_| None), PushOptions::default());
+    }
+}
