@@ -48,9 +48,9 @@ mod entries;
 mod extensions;
 mod package;
 mod paths;
-mod stream;
 #[cfg(test)]
 mod real;
+mod stream;
 #[cfg(test)]
 mod testing;
 #[cfg(test)]

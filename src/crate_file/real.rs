@@ -9,17 +9,16 @@ use std::time::Instant;
 use super::{Limits, read_crate};
 
 fn crate_files() -> Vec<PathBuf> {
-    let dirs: Vec<PathBuf> = match std::env::var_os("CRATEGATE_CRATES") {
-        Some(dir) => vec![dir.into()],
-        None => {
-            let home = std::env::var_os("CARGO_HOME")
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-                .expect("HOME or CARGO_HOME is set");
-            std::fs::read_dir(home.join("registry/cache"))
-                .map(|dirs| dirs.filter_map(|d| Some(d.ok()?.path())).collect())
-                .unwrap_or_default()
-        }
+    let dirs: Vec<PathBuf> = if let Some(dir) = std::env::var_os("CRATEGATE_CRATES") {
+        vec![dir.into()]
+    } else {
+        let home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+            .expect("HOME or CARGO_HOME is set");
+        std::fs::read_dir(home.join("registry/cache"))
+            .map(|dirs| dirs.filter_map(|d| Some(d.ok()?.path())).collect())
+            .unwrap_or_default()
     };
     let mut files: Vec<PathBuf> = dirs
         .iter()
@@ -39,7 +38,11 @@ fn accepts_every_cached_crate() {
     let contents: Vec<(String, Vec<u8>)> = files
         .iter()
         .map(|p| {
-            let name = p.file_name().expect("a file").to_string_lossy().into_owned();
+            let name = p
+                .file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned();
             (name, std::fs::read(p).expect("readable"))
         })
         .collect();

@@ -1,10 +1,13 @@
 //! The gzip layer: one gzip member, inflated once, counted against the
 //! unpacked-size limit, with nothing after it.
 //!
-//! [`Inflated`] is the reader the tar walk reads from. It remembers why it
-//! last failed (a gzip fault, the size limit, or the end of the stream), so
-//! an I/O error surfacing from the tar layer can be turned into the refusal
-//! that names its real cause.
+//! [`Inflated`] is the reader the tar walk reads from. It inflates into a
+//! fixed buffer (the walk reads headers 512 bytes at a time; one inflate
+//! call per header would cost more than the inflating) or, for large reads,
+//! straight into the caller's buffer. It remembers why it last failed (a
+//! gzip fault, the size limit, or the end of the stream), so an I/O error
+//! surfacing from the tar layer can be turned into the refusal that names
+//! its real cause.
 
 use std::io::{self, Read};
 
@@ -15,14 +18,21 @@ use super::Refusal;
 /// gzip magic and the deflate compression method.
 const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
 
+/// Size of the inflate buffer; reads at least this large bypass it.
+const BUFFER: usize = 32 * 1024;
+
 /// The decompressed stream of one `.crate`, counted and capped.
 pub(super) struct Inflated<'a> {
     gz: GzDecoder<&'a [u8]>,
     total: u64,
     limit: u64,
     fault: Option<Fault>,
-    /// The inflated stream returned end-of-file at least once.
+    /// The reader returned end-of-file at least once.
     ended: bool,
+    buffer: Box<[u8]>,
+    /// The unread part of `buffer` is `buffer[pos..filled]`.
+    pos: usize,
+    filled: usize,
 }
 
 /// Why the inflated stream stopped short.
@@ -54,6 +64,9 @@ impl<'a> Inflated<'a> {
             limit,
             fault: None,
             ended: false,
+            buffer: vec![0; BUFFER].into_boxed_slice(),
+            pos: 0,
+            filled: 0,
         })
     }
 
@@ -158,8 +171,10 @@ impl<'a> Inflated<'a> {
     }
 }
 
-impl Read for Inflated<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+impl Inflated<'_> {
+    /// Inflates into `buf`, counting against the limit and recording why
+    /// it failed.
+    fn inflate(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if let Some(fault) = &self.fault {
             return Err(io::Error::other(format!("{fault:?}")));
         }
@@ -167,10 +182,6 @@ impl Read for Inflated<'_> {
         let room = self.limit.saturating_sub(self.total).saturating_add(1);
         let want = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
         match self.gz.read(&mut buf[..want]) {
-            Ok(0) => {
-                self.ended |= want > 0;
-                Ok(0)
-            }
             Ok(n) => {
                 self.total += n as u64;
                 if self.total > self.limit {
@@ -187,5 +198,33 @@ impl Read for Inflated<'_> {
                 Err(err)
             }
         }
+    }
+}
+
+impl Read for Inflated<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.filled {
+            let n = if out.len() >= BUFFER {
+                let n = self.inflate(out)?;
+                if n > 0 {
+                    return Ok(n);
+                }
+                n
+            } else {
+                let mut buffer = std::mem::take(&mut self.buffer);
+                let n = self.inflate(&mut buffer);
+                self.buffer = buffer;
+                (self.pos, self.filled) = (0, n?);
+                self.filled
+            };
+            if n == 0 {
+                self.ended |= !out.is_empty();
+                return Ok(0);
+            }
+        }
+        let n = out.len().min(self.filled - self.pos);
+        out[..n].copy_from_slice(&self.buffer[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
     }
 }
