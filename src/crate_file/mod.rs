@@ -5,11 +5,63 @@
 //! in memory, streaming, never unpacked to disk, and anything that is not a
 //! clean cargo package is refused with a [`Refusal`] that names a stable
 //! rule id and the offending entry.
+//!
+//! One streaming pass: the bytes are inflated once (through a counter that
+//! stops at [`Limits::max_unpacked_size`]), the tar headers are walked, file
+//! contents are skipped through a fixed buffer except the first bytes of
+//! each file, the manifest and the small [`KEPT_FILES`]. Memory is bounded by
+//! the limits, never by sizes the archive claims.
+//!
+//! | rule | refused when |
+//! |---|---|
+//! | `tarball-not-gzip` | the file does not start with a gzip (deflate) header |
+//! | `tarball-gzip-corrupt` | bad gzip header fields, bad deflate data, or a CRC/length trailer that does not match |
+//! | `tarball-truncated` | the gzip stream or the tar archive ends early (also: no end-of-archive marker) |
+//! | `tarball-trailing-data` | bytes after the gzip member (also a second member), or non-zero bytes after the tar end-of-archive marker |
+//! | `tarball-not-tar` | the gzip stream holds nothing, or its first block is not a tar header |
+//! | `tarball-bad-header` | a later tar header is malformed: checksum, number field, pax record, two extension headers for one entry, an extension header with no entry |
+//! | `tarball-header-too-large` | a pax or GNU long-name header larger than [`MAX_EXTENSION_SIZE`] |
+//! | `tarball-header-mismatch` | a pax `size` that differs from the header size, pax `path` records or a GNU long name that disagree, a directory with data |
+//! | `tarball-unpacked-too-large` | more than [`Limits::max_unpacked_size`] bytes after inflating |
+//! | `tarball-too-many-entries` | more than [`Limits::max_entries`] entries |
+//! | `tarball-entry-type` | anything but a regular file or a directory: links, devices, FIFOs, sparse or contiguous files, global pax headers, unknown types |
+//! | `tarball-path-not-utf8` | a path that is not UTF-8 |
+//! | `tarball-path-absolute` | a path starting with `/` |
+//! | `tarball-path-traversal` | a path with a `..` component |
+//! | `tarball-path-invalid` | an empty path or component, a `.` component, a backslash or NUL, a file path ending in `/`, a path over [`MAX_PATH_LEN`] bytes |
+//! | `tarball-path-outside-root` | an entry not under the one root directory all entries share, or a file at the top level |
+//! | `tarball-duplicate-entry` | two entries with the same path (file or directory) |
+//! | `tarball-path-conflict` | an entry below a path that is a file |
+//! | `manifest-missing` | no file `{root}/Cargo.toml` |
+//! | `manifest-duplicate` | more than one `{root}/Cargo.toml` |
+//! | `manifest-too-large` | `Cargo.toml` larger than [`Limits::max_manifest_size`] |
+//! | `manifest-not-utf8` | `Cargo.toml` is not UTF-8 |
+//! | `manifest-invalid` | `Cargo.toml` is not TOML that cargo's schema reads |
+//! | `manifest-no-package` | no `[package]` (nor old `[project]`) table |
+//! | `manifest-no-name` / `manifest-bad-name` | no `package.name`, or not a crate name |
+//! | `manifest-no-version` | no `package.version` |
+//! | `manifest-unresolved` | a field still inherited from a workspace |
+//! | `crate-name-mismatch` | the root directory or the file name names another crate than the manifest |
+//! | `crate-version-mismatch` | the root directory or the file name names another version than the manifest |
+
+mod entries;
+mod extensions;
+mod package;
+mod paths;
+#[cfg(test)]
+mod real;
+mod stream;
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
 use crate::checksum::Checksum;
 use crate::manifest::Manifest;
+
+pub use paths::MAX_PATH_LEN;
 
 /// Resource limits for reading one `.crate`. Defaults are safe.
 #[derive(Debug, Clone)]
@@ -70,6 +122,16 @@ pub struct CrateFile {
 /// Files whose contents the reader keeps (when under `MAX_KEPT_SIZE`).
 pub const KEPT_FILES: &[&str] = &["Cargo.toml.orig", ".cargo_vcs_info.json"];
 
+/// Largest kept file; a larger one is listed but its contents are not kept.
+pub const MAX_KEPT_SIZE: u64 = 64 * 1024;
+
+/// Largest pax extension or GNU long-name header: room for any path a file
+/// system accepts, and a bound on what one header may make the reader hold.
+pub const MAX_EXTENSION_SIZE: u64 = 16 * 1024;
+
+/// The help for everything only a broken or forged archive contains.
+const REPACKAGE: &str = "re-create the file with `cargo package`";
+
 /// Why a `.crate` was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
@@ -81,6 +143,27 @@ pub struct Refusal {
     pub message: String,
     /// How to fix it.
     pub help: String,
+}
+
+impl Refusal {
+    fn new(
+        rule: &'static str,
+        entry: Option<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        Self {
+            rule,
+            entry,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    /// A refusal whose fix is packaging the crate again with cargo.
+    fn repackage(rule: &'static str, entry: Option<String>, message: impl Into<String>) -> Self {
+        Self::new(rule, entry, message, REPACKAGE)
+    }
 }
 
 /// The file name the registry expects for a version: `{name}-{version}.crate`.
@@ -96,6 +179,16 @@ pub fn read_crate(
     file_name: Option<&str>,
     limits: &Limits,
 ) -> Result<CrateFile, Refusal> {
-    let _ = (bytes, file_name, limits);
-    unimplemented!("the crate_file helper fills this in")
+    let inflated = stream::Inflated::open(bytes, limits.max_unpacked_size)?;
+    let walk = entries::walk(inflated, limits)?;
+    let (manifest, manifest_text) = package::check(&walk.root, walk.manifest, file_name)?;
+    Ok(CrateFile {
+        manifest,
+        manifest_text,
+        checksum: Checksum::of(bytes),
+        compressed_size: bytes.len() as u64,
+        unpacked_size: walk.unpacked_size,
+        entries: walk.entries,
+        kept: walk.kept,
+    })
 }
