@@ -16,6 +16,7 @@ home under --cache (default: $TMPDIR/crategate-bench) and reused.
 import argparse
 import glob
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -78,8 +79,11 @@ def synthetic_index(binary, path, count):
     proc = subprocess.Popen(["git", "--git-dir", path, "fast-import", "--quiet"], stdin=subprocess.PIPE)
     out = proc.stdin
     out.write(b"commit refs/heads/main\ncommitter bench <bench@invalid> 0 +0000\ndata 15\nsynthetic index\nfrom refs/heads/main^0\n")
+    rng = random.Random(150)
+    letters = "abcdefghijklmnopqrstuvwxyz"
     for i in range(count):
-        name = "syn%06d" % i
+        # Spread like real names: random letters, then a unique suffix.
+        name = "".join(rng.choice(letters) for _ in range(rng.randint(4, 10))) + "-%d" % i
         data = (line % name).encode()
         index_path = "%s/%s/%s" % (name[:2], name[2:4], name)
         out.write(b"M 100644 inline %s\ndata %d\n" % (index_path.encode(), len(data)) + data + b"\n")

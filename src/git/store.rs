@@ -13,6 +13,9 @@ use super::fsync::sync_path;
 /// The branch a new index gets.
 pub const DEFAULT_BRANCH: &str = "main";
 const LOCK_FILE: &str = "crategate.lock";
+/// Packs an index may accumulate before they are consolidated (git's own
+/// `gc.autoPackLimit` default).
+const MAX_PACKS: usize = 50;
 
 /// One file to write at the next commit.
 #[derive(Debug, Clone)]
@@ -234,9 +237,10 @@ impl Store {
         let mempack = odb
             .add_new_mempack_backend(1000)
             .map_err(self.op("staging objects"))?;
-        let commit = build_commit(&writer, parent, changes, message)
+        let new_objects = build_commit(&writer, parent, changes, message)
             .map_err(self.op("building the commit"))?;
-        self.flush_pack(&writer, &odb, &mempack)?;
+        let commit = *new_objects.last().expect("the commit is the last new object");
+        self.flush_pack(&writer, &odb, &mempack, &new_objects)?;
         let log = format!("crategate: {}", message.lines().next().unwrap_or_default());
         let moved = if let Some(parent) = parent {
             writer.reference_matching(&self.branch, commit, true, parent.commit, &log)
@@ -262,7 +266,26 @@ impl Store {
             sync_path(dir)?;
         }
         self.update_worktree(changes)?;
+        self.consolidate_packs();
         Ok(commit)
+    }
+
+    /// Every write adds one small pack; past [`MAX_PACKS`] git repacks them
+    /// (`git gc --auto`, which also keeps what concurrent readers use).
+    /// Best effort: the index is complete whether or not this runs.
+    fn consolidate_packs(&self) {
+        let pack_dir = self.git_dir.join("objects").join("pack");
+        let packs = std::fs::read_dir(&pack_dir).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".pack"))
+                .count()
+        });
+        if packs > MAX_PACKS {
+            let _ = super::git_command(&self.git_dir)
+                .args(["gc", "--auto", "--quiet"])
+                .status();
+        }
     }
 
     /// Writes the staged objects to disk as one pack, fsyncs it, and makes
@@ -272,21 +295,28 @@ impl Store {
         writer: &Repository,
         odb: &git2::Odb<'_>,
         mempack: &Mempack<'_>,
+        objects: &[Oid],
     ) -> Result<(), GitError> {
-        let mut buf = git2::Buf::new();
-        mempack
-            .dump(writer, &mut buf)
-            .map_err(self.op("packing objects"))?;
+        // Only the objects this commit created: the packbuilder's own
+        // commit and tree walks would pack the whole index.
+        let mut builder = writer.packbuilder().map_err(self.op("packing objects"))?;
+        builder.set_threads(1);
+        for id in objects {
+            builder
+                .insert_object(*id, None)
+                .map_err(self.op("packing objects"))?;
+        }
         let pack_dir = self.git_dir.join("objects").join("pack");
-        let before = pack_files(&pack_dir)?;
-        let mut packwriter = odb.packwriter().map_err(self.op("writing the pack"))?;
-        std::io::Write::write_all(&mut packwriter, &buf).map_err(|source| GitError::Io {
-            path: pack_dir.clone(),
-            source,
-        })?;
-        packwriter.commit().map_err(self.op("indexing the pack"))?;
-        for file in pack_files(&pack_dir)?.difference(&before) {
-            sync_path(&pack_dir.join(file))?;
+        builder
+            .write(&pack_dir, 0o444)
+            .map_err(self.op("writing the pack"))?;
+        let name = builder
+            .name()
+            .map_err(self.op("naming the pack"))?
+            .expect("a written pack has a name")
+            .to_owned();
+        for ext in ["pack", "idx", "rev"] {
+            sync_path(&pack_dir.join(format!("pack-{name}.{ext}")))?;
         }
         sync_path(&pack_dir)?;
         mempack
@@ -316,44 +346,50 @@ impl Store {
     }
 }
 
-/// The new commit: `parent`'s tree with `changes` applied.
+/// Writes the new commit: `parent`'s tree with `changes` applied.
+/// Returns every object written (blobs, the trees on the changed paths,
+/// the commit last).
 fn build_commit(
     repo: &Repository,
     parent: Option<&Snapshot<'_>>,
     changes: &[Change],
     message: &str,
-) -> Result<Oid, git2::Error> {
+) -> Result<Vec<Oid>, git2::Error> {
     let mut update = TreeUpdateBuilder::new();
+    let mut written = BTreeSet::new();
     for change in changes {
         let blob = repo.blob(&change.content)?;
+        written.insert(blob);
         update.upsert(change.path.as_str(), blob, FileMode::Blob);
     }
-    let base = match parent {
-        Some(p) => repo.find_tree(p.tree.id())?,
-        None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
+    let base = if let Some(p) = parent {
+        repo.find_tree(p.tree.id())?
+    } else {
+        let empty = repo.treebuilder(None)?.write()?;
+        written.insert(empty);
+        repo.find_tree(empty)?
     };
     let tree = repo.find_tree(update.create_updated(repo, &base)?)?;
+    written.insert(tree.id());
+    for change in changes {
+        let mut dir = tree.clone();
+        let mut parts = change.path.split('/').peekable();
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() {
+                break;
+            }
+            let sub = dir.get_name(part).expect("the updated tree holds every changed path").id();
+            written.insert(sub);
+            dir = repo.find_tree(sub)?;
+        }
+    }
     let parent_commit = parent.map(|p| repo.find_commit(p.commit)).transpose()?;
     let parents: Vec<&git2::Commit<'_>> = parent_commit.iter().collect();
     let sig = Signature::now("crategate", "crategate@localhost")?;
-    repo.commit(None, &sig, &sig, message, &tree, &parents)
-}
-
-fn pack_files(dir: &Path) -> Result<BTreeSet<String>, GitError> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeSet::new()),
-        Err(source) => {
-            return Err(GitError::Io {
-                path: dir.to_owned(),
-                source,
-            });
-        }
-    };
-    Ok(entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().into_string().ok())
-        .collect())
+    let commit = repo.commit(None, &sig, &sig, message, &tree, &parents)?;
+    let mut objects: Vec<Oid> = written.into_iter().collect();
+    objects.push(commit);
+    Ok(objects)
 }
 
 fn is_empty_or_missing(path: &Path) -> bool {
