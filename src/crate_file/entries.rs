@@ -55,12 +55,13 @@ impl Stop {
 pub(super) fn walk(mut inflated: Inflated<'_>, limits: &Limits) -> Result<Walk, Refusal> {
     let mut state = State::default();
     let result = walk_archive(&mut tar::Archive::new(&mut inflated), limits, &mut state);
-    match result {
-        Ok(()) => {}
-        Err(Stop::Refused(refusal)) => return Err(refusal),
-        Err(Stop::Io { err, entry }) => {
-            return Err(inflated.explain(&err, entry, state.headers == 0));
-        }
+    let refusal = match result {
+        Ok(()) => None,
+        Err(Stop::Refused(refusal)) => Some(refusal),
+        Err(Stop::Io { err, entry }) => Some(inflated.explain(&err, entry, state.headers == 0)),
+    };
+    if let Some(refusal) = refusal {
+        return Err(inflated.prefer_gzip_fault(refusal));
     }
     if inflated.ended() {
         let (rule, message) = if state.headers == 0 {

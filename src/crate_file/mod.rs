@@ -49,6 +49,8 @@ mod extensions;
 mod package;
 mod paths;
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod real;
 mod stream;
 #[cfg(test)]

@@ -103,6 +103,18 @@ impl<'a> Inflated<'a> {
         }
     }
 
+    /// A damaged gzip member makes the tar inside look broken too: before
+    /// refusing for what the tar shows, reads the rest of the stream and
+    /// blames the gzip layer if its data or checksum is bad.
+    pub(super) fn prefer_gzip_fault(&mut self, refusal: Refusal) -> Refusal {
+        let mut sink = [0u8; 16 * 1024];
+        while matches!(self.read(&mut sink), Ok(n) if n > 0) {}
+        match &self.fault {
+            Some(fault @ Fault::Gzip { .. }) => self.refusal(fault, refusal.entry),
+            _ => refusal,
+        }
+    }
+
     fn refusal(&self, fault: &Fault, entry: Option<String>) -> Refusal {
         match fault {
             Fault::TooLarge => Refusal::new(

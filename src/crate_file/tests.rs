@@ -1,6 +1,10 @@
 //! One test at least per rule id of the reader, plus the accepted shapes
 //! real crates have.
 
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
 use tar::EntryType;
 
 use super::testing::{CrateBuilder, gzip, manifest};
@@ -107,6 +111,15 @@ fn refuses_corrupt_gzip() {
     refused(&bytes, "tarball-gzip-corrupt");
     let mut bytes = with(|b| b);
     bytes[3] = 0xe0; // reserved gzip flags
+    refused(&bytes, "tarball-gzip-corrupt");
+    // Damage the tar inside a stored (uncompressed) deflate block: the tar
+    // header looks bad first, but the gzip checksum is the real finding.
+    let mut gz = GzEncoder::new(Vec::new(), Compression::none());
+    gz.write_all(&CrateBuilder::package("a", "1.0.0").tar())
+        .expect("to a Vec");
+    let mut bytes = gz.finish().expect("to a Vec");
+    let tar_start = 10 + 5; // gzip header, stored block header
+    bytes[tar_start + 512 + 148] ^= 1; // the manifest header's checksum
     refused(&bytes, "tarball-gzip-corrupt");
 }
 
