@@ -76,9 +76,9 @@ impl<'a> Inflated<'a> {
         self.ended
     }
 
-    /// Explains an I/O error that surfaced while walking the tar, blaming
-    /// `entry` (the entry being read, if any). `first` says the walk had not
-    /// yet seen a valid header.
+    /// Explains an I/O error that surfaced while walking the tar in or
+    /// after `entry` (the last entry read, if any). `first` says the walk
+    /// had not yet seen a valid header.
     pub(super) fn explain(&self, err: &io::Error, entry: Option<String>, first: bool) -> Refusal {
         match &self.fault {
             Some(fault) => self.refusal(fault, entry),
@@ -97,8 +97,11 @@ impl<'a> Inflated<'a> {
             ),
             None => Refusal::repackage(
                 "tarball-bad-header",
-                entry,
-                format!("malformed tar header: {err}"),
+                None,
+                match entry {
+                    Some(entry) => format!("malformed tar header after entry {entry:?}: {err}"),
+                    None => format!("malformed tar header: {err}"),
+                },
             ),
         }
     }

@@ -376,3 +376,23 @@ fn fix_checksum(mut tar: Vec<u8>) -> Vec<u8> {
     tar[..512].copy_from_slice(header.as_bytes());
     tar
 }
+
+#[test]
+fn messages_name_the_values_and_the_fix() {
+    let refusal = refused(
+        &with(|b| b.file("a-1.0.0/x/../../y", b"")),
+        "tarball-path-traversal",
+    );
+    assert_eq!(
+        refusal.message,
+        r#"entry path "a-1.0.0/x/../../y" has a `..` component"#
+    );
+    assert_eq!(refusal.help, "re-create the file with `cargo package`");
+    let refusal =
+        read_crate(&with(|b| b), Some("a-2.0.0.crate"), &Limits::default()).expect_err("version");
+    assert_eq!(
+        refusal.message,
+        "the file name is `a-2.0.0.crate` but the manifest's version makes it `a-1.0.0.crate`"
+    );
+    assert_eq!(refusal.help, "name the file `a-1.0.0.crate`");
+}
