@@ -55,12 +55,13 @@ impl Stop {
 pub(super) fn walk(mut inflated: Inflated<'_>, limits: &Limits) -> Result<Walk, Refusal> {
     let mut state = State::default();
     let result = walk_archive(&mut tar::Archive::new(&mut inflated), limits, &mut state);
-    match result {
-        Ok(()) => {}
-        Err(Stop::Refused(refusal)) => return Err(refusal),
-        Err(Stop::Io { err, entry }) => {
-            return Err(inflated.explain(&err, entry, state.headers == 0));
-        }
+    let refusal = match result {
+        Ok(()) => None,
+        Err(Stop::Refused(refusal)) => Some(refusal),
+        Err(Stop::Io { err, entry }) => Some(inflated.explain(&err, entry, state.headers == 0)),
+    };
+    if let Some(refusal) = refusal {
+        return Err(inflated.prefer_gzip_fault(refusal));
     }
     if inflated.ended() {
         let (rule, message) = if state.headers == 0 {
@@ -87,7 +88,10 @@ fn walk_archive<R: Read>(
 ) -> Result<(), Stop> {
     let mut pending = Extensions::default();
     for entry in archive.entries().map_err(Stop::io(None))?.raw(true) {
-        let mut entry = entry.map_err(Stop::io(state.last.clone()))?;
+        let mut entry = entry.map_err(|err| Stop::Io {
+            err,
+            entry: state.last.clone(),
+        })?;
         state.headers += 1;
         let kind = entry.header().entry_type();
         if kind.is_gnu_longname() || kind.is_pax_local_extensions() {
@@ -183,7 +187,10 @@ impl State {
         size: u64,
         limits: &Limits,
     ) -> Result<Vec<u8>, Stop> {
-        let error = || Stop::io(self.last.clone());
+        let error = |err| Stop::Io {
+            err,
+            entry: self.last.clone(),
+        };
         if relative == "Cargo.toml" {
             if self.manifest.is_some() {
                 return Err(Refusal::repackage(
@@ -205,19 +212,19 @@ impl State {
                 )
                 .into());
             }
-            let data = read_all(entry, size).map_err(error())?;
+            let data = read_all(entry, size).map_err(error)?;
             let magic = magic_of(&data);
             self.manifest = Some(data);
             return Ok(magic);
         }
         if KEPT_FILES.contains(&relative) && size <= MAX_KEPT_SIZE {
-            let data = read_all(entry, size).map_err(error())?;
+            let data = read_all(entry, size).map_err(error)?;
             let magic = magic_of(&data);
             self.kept.insert(relative.to_owned(), data);
             return Ok(magic);
         }
         let mut magic = vec![0; size.min(4) as usize];
-        entry.read_exact(&mut magic).map_err(error())?;
+        entry.read_exact(&mut magic).map_err(error)?;
         Ok(magic)
     }
 

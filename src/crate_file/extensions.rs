@@ -92,7 +92,7 @@ impl Extensions {
             .into_iter()
             .flatten()
         {
-            let record = record.map_err(Stop::io(named(path)))?;
+            let record = record.map_err(Stop::io(None))?;
             let (key, value) = (record.key_bytes(), record.value_bytes());
             if key == b"size"
                 && std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()) != Some(size)

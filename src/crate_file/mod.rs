@@ -10,7 +10,9 @@
 //! stops at [`Limits::max_unpacked_size`]), the tar headers are walked, file
 //! contents are skipped through a fixed buffer except the first bytes of
 //! each file, the manifest and the small [`KEPT_FILES`]. Memory is bounded by
-//! the limits, never by sizes the archive claims.
+//! the limits, never by sizes the archive claims. When the tar looks broken,
+//! the rest of the gzip member is read before refusing: a damaged member is
+//! the finding, not what it made the tar inside look like.
 //!
 //! | rule | refused when |
 //! |---|---|
@@ -48,6 +50,8 @@ mod entries;
 mod extensions;
 mod package;
 mod paths;
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod real;
 mod stream;

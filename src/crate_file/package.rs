@@ -69,6 +69,10 @@ fn disagreement(
     entry: Option<String>,
 ) -> Refusal {
     let same_name = found.starts_with(&format!("{name}-"));
+    let help = match entry {
+        Some(_) => "re-create the file with `cargo package`, which names the directory".to_owned(),
+        None => format!("name the file `{expected}`"),
+    };
     let (rule, part) = if same_name {
         ("crate-version-mismatch", "version")
     } else {
@@ -78,7 +82,7 @@ fn disagreement(
         rule,
         entry,
         format!("{what} is `{found}` but the manifest's {part} makes it `{expected}`"),
-        format!("name the file and its directory `{expected}`, as `cargo package` does"),
+        help,
     )
 }
 

@@ -76,9 +76,9 @@ impl<'a> Inflated<'a> {
         self.ended
     }
 
-    /// Explains an I/O error that surfaced while walking the tar, blaming
-    /// `entry` (the entry being read, if any). `first` says the walk had not
-    /// yet seen a valid header.
+    /// Explains an I/O error that surfaced while walking the tar in or
+    /// after `entry` (the last entry read, if any). `first` says the walk
+    /// had not yet seen a valid header.
     pub(super) fn explain(&self, err: &io::Error, entry: Option<String>, first: bool) -> Refusal {
         match &self.fault {
             Some(fault) => self.refusal(fault, entry),
@@ -97,9 +97,24 @@ impl<'a> Inflated<'a> {
             ),
             None => Refusal::repackage(
                 "tarball-bad-header",
-                entry,
-                format!("malformed tar header: {err}"),
+                None,
+                match entry {
+                    Some(entry) => format!("malformed tar header after entry {entry:?}: {err}"),
+                    None => format!("malformed tar header: {err}"),
+                },
             ),
+        }
+    }
+
+    /// A damaged gzip member makes the tar inside look broken too: before
+    /// refusing for what the tar shows, reads the rest of the stream and
+    /// blames the gzip layer if its data or checksum is bad.
+    pub(super) fn prefer_gzip_fault(&mut self, refusal: Refusal) -> Refusal {
+        let mut sink = [0u8; 16 * 1024];
+        while matches!(self.read(&mut sink), Ok(n) if n > 0) {}
+        match &self.fault {
+            Some(fault @ Fault::Gzip { .. }) => self.refusal(fault, refusal.entry),
+            _ => refusal,
         }
     }
 

@@ -1,6 +1,10 @@
 //! One test at least per rule id of the reader, plus the accepted shapes
 //! real crates have.
 
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
 use tar::EntryType;
 
 use super::testing::{CrateBuilder, gzip, manifest};
@@ -107,6 +111,15 @@ fn refuses_corrupt_gzip() {
     refused(&bytes, "tarball-gzip-corrupt");
     let mut bytes = with(|b| b);
     bytes[3] = 0xe0; // reserved gzip flags
+    refused(&bytes, "tarball-gzip-corrupt");
+    // Damage the tar inside a stored (uncompressed) deflate block: the tar
+    // header looks bad first, but the gzip checksum is the real finding.
+    let mut gz = GzEncoder::new(Vec::new(), Compression::none());
+    gz.write_all(&CrateBuilder::package("a", "1.0.0").tar())
+        .expect("to a Vec");
+    let mut bytes = gz.finish().expect("to a Vec");
+    let tar_start = 10 + 5; // gzip header, stored block header
+    bytes[tar_start + 512 + 148] ^= 1; // the manifest header's checksum
     refused(&bytes, "tarball-gzip-corrupt");
 }
 
@@ -362,4 +375,24 @@ fn fix_checksum(mut tar: Vec<u8>) -> Vec<u8> {
     header.set_cksum();
     tar[..512].copy_from_slice(header.as_bytes());
     tar
+}
+
+#[test]
+fn messages_name_the_values_and_the_fix() {
+    let refusal = refused(
+        &with(|b| b.file("a-1.0.0/x/../../y", b"")),
+        "tarball-path-traversal",
+    );
+    assert_eq!(
+        refusal.message,
+        r#"entry path "a-1.0.0/x/../../y" has a `..` component"#
+    );
+    assert_eq!(refusal.help, "re-create the file with `cargo package`");
+    let refusal =
+        read_crate(&with(|b| b), Some("a-2.0.0.crate"), &Limits::default()).expect_err("version");
+    assert_eq!(
+        refusal.message,
+        "the file name is `a-2.0.0.crate` but the manifest's version makes it `a-1.0.0.crate`"
+    );
+    assert_eq!(refusal.help, "name the file `a-1.0.0.crate`");
 }
