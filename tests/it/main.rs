@@ -1,0 +1,8 @@
+//! Integration tests: the crategate binary driven with real `git` and real
+//! `cargo`, never the network. Real cargo is the judge of every index
+//! crategate writes.
+
+mod consume;
+mod refusals;
+mod support;
+mod yank;

@@ -1,0 +1,51 @@
+//! A yanked version stays buildable for lockfiles that pin it and is
+//! never chosen for a new one — as cargo itself decides, reading the
+//! index crategate wrote.
+
+use crate::support::fixtures::Consumer;
+use crate::support::registry::{Protocol, Registry};
+
+fn yank_then_resolve(protocol: Protocol) {
+    let registry = Registry::new(protocol);
+    registry.publish_fixture("cg-base", "1.0.0");
+    registry.publish_fixture("cg-base", "1.1.0");
+
+    let pinned = Consumer::new(&registry.sandbox, "base", "pinned");
+    pinned.cargo(&["generate-lockfile"]).success();
+    assert_eq!(pinned.locked_versions("cg-base"), ["1.1.0"]);
+
+    registry
+        .crategate_index("yank", &["cg-base", "1.1.0"])
+        .success();
+
+    let fresh = Consumer::new(&registry.sandbox, "base", "fresh");
+    fresh.cargo(&["generate-lockfile"]).success();
+    assert_eq!(fresh.locked_versions("cg-base"), ["1.0.0"]);
+    assert_eq!(fresh.build_and_run(&["--locked"]), "cg-base 1.0.0\n");
+
+    // The existing lockfile still builds the yanked version, and cargo
+    // says it noticed the yank.
+    pinned
+        .cargo(&["build", "--locked"])
+        .success()
+        .stderr_has("yanked");
+    assert_eq!(pinned.run_built(), "cg-base 1.1.0\n");
+    assert_eq!(pinned.locked_versions("cg-base"), ["1.1.0"]);
+
+    // Unyanking makes it the newest choice again.
+    registry
+        .crategate_index("unyank", &["cg-base", "1.1.0"])
+        .success();
+    fresh.cargo(&["update"]).success();
+    assert_eq!(fresh.locked_versions("cg-base"), ["1.1.0"]);
+}
+
+#[test]
+fn yanked_version_is_skipped_by_new_lockfiles_over_git_index() {
+    yank_then_resolve(Protocol::Git);
+}
+
+#[test]
+fn yanked_version_is_skipped_by_new_lockfiles_over_sparse_index() {
+    yank_then_resolve(Protocol::Sparse);
+}
