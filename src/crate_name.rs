@@ -64,7 +64,13 @@ impl CrateName {
 #[must_use]
 pub fn canonical(name: &str) -> String {
     name.chars()
-        .map(|c| if c == '-' { '_' } else { c.to_ascii_lowercase() })
+        .map(|c| {
+            if c == '-' {
+                '_'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect()
 }
 

@@ -64,3 +64,26 @@ impl IndexLine {
         serde_json::to_string(self).expect("index lines serialize")
     }
 }
+
+/// Reads an existing index line with cargo's own schema.
+pub fn parse_line(text: &str) -> Result<cargo_util_schemas::index::IndexPackage<'_>, LineError> {
+    serde_json::from_str(text).map_err(|e| LineError::Invalid(e.to_string()))
+}
+
+/// The same line with only its `yanked` flag changed.
+pub fn set_yanked(line: &str, yanked: bool) -> Result<String, LineError> {
+    let (from, to) = if yanked {
+        ("\"yanked\":false", "\"yanked\":true")
+    } else {
+        ("\"yanked\":true", "\"yanked\":false")
+    };
+    Ok(line.replacen(from, to, 1))
+}
+
+/// The current time as crates.io writes `pubtime`.
+#[must_use]
+pub fn pubtime_now() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}

@@ -34,7 +34,9 @@ pub enum ManifestError {
     BadName(#[from] NameError),
     #[error("Cargo.toml has no package.version")]
     NoVersion,
-    #[error("`{0}` is inherited from a workspace; a packaged manifest must be normalized by `cargo package`")]
+    #[error(
+        "`{0}` is inherited from a workspace; a packaged manifest must be normalized by `cargo package`"
+    )]
     Unresolved(&'static str),
 }
 
@@ -91,13 +93,17 @@ mod tests {
             .expect("valid");
         assert_eq!(m.name.as_str(), "a-b");
         assert_eq!(m.version.to_string(), "1.0.0-rc.1");
-        let old = Manifest::parse("[project]\nname = \"old\"\nversion = \"0.1.0\"\n").expect("valid");
+        let old =
+            Manifest::parse("[project]\nname = \"old\"\nversion = \"0.1.0\"\n").expect("valid");
         assert_eq!(old.package().name.as_ref().map(|n| n.as_str()), Some("old"));
     }
 
     #[test]
     fn refuses_what_no_registry_can_use() {
-        assert!(matches!(Manifest::parse("x = 1"), Err(ManifestError::NoPackage)));
+        assert!(matches!(
+            Manifest::parse("x = 1"),
+            Err(ManifestError::NoPackage)
+        ));
         assert!(matches!(
             Manifest::parse("[package]\nversion = \"1.0.0\""),
             Err(ManifestError::NoName)
@@ -110,6 +116,9 @@ mod tests {
             Manifest::parse("[package]\nname = \"a\"\nversion.workspace = true"),
             Err(ManifestError::Unresolved(_))
         ));
-        assert!(matches!(Manifest::parse("[package"), Err(ManifestError::Toml(_))));
+        assert!(matches!(
+            Manifest::parse("[package"),
+            Err(ManifestError::Toml(_))
+        ));
     }
 }

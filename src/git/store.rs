@@ -1,0 +1,333 @@
+//! The index repository as a git object store with one branch.
+
+use std::collections::BTreeSet;
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use git2::build::{CheckoutBuilder, TreeUpdateBuilder};
+use git2::{FileMode, Mempack, ObjectType, Oid, Repository, RepositoryInitOptions, Signature};
+
+use super::GitError;
+use super::fsync::sync_path;
+
+/// The branch a new index gets.
+pub const DEFAULT_BRANCH: &str = "main";
+const LOCK_FILE: &str = "crategate.lock";
+
+/// One file to write at the next commit.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Path from the repository root, `/`-separated.
+    pub path: String,
+    pub content: Vec<u8>,
+}
+
+/// A repository whose branch crategate writes.
+pub struct Store {
+    repo: Repository,
+    git_dir: PathBuf,
+    branch: String,
+}
+
+/// The exclusive right to write the branch, held until dropped.
+pub struct WriteLock {
+    _file: File,
+}
+
+/// The branch at one commit: what readers see.
+pub struct Snapshot<'r> {
+    pub commit: Oid,
+    tree: git2::Tree<'r>,
+}
+
+impl Store {
+    /// Creates the repository at `path` (bare, or an existing empty one)
+    /// and commits `files` as the first commit of its default branch.
+    pub fn init(path: &Path, files: &[Change], message: &str) -> Result<Self, GitError> {
+        let repo = match Repository::open(path) {
+            Ok(repo) => repo,
+            Err(_) if is_empty_or_missing(path) => {
+                let mut opts = RepositoryInitOptions::new();
+                opts.bare(true).mkdir(true).initial_head(DEFAULT_BRANCH);
+                Repository::init_opts(path, &opts).map_err(|source| GitError::Init {
+                    path: path.to_owned(),
+                    source,
+                })?
+            }
+            Err(_) => {
+                return Err(GitError::Occupied {
+                    path: path.to_owned(),
+                });
+            }
+        };
+        let store = Self::from_repo(repo, path)?;
+        if store.repo.refname_to_id(&store.branch).is_ok() {
+            return Err(GitError::NotEmpty {
+                path: path.to_owned(),
+                branch: store.branch_name().to_owned(),
+            });
+        }
+        let lock = store.lock()?;
+        store.commit(&lock, None, files, message)?;
+        Ok(store)
+    }
+
+    /// Opens an existing repository; the branch written is the one HEAD
+    /// points at.
+    pub fn open(path: &Path) -> Result<Self, GitError> {
+        let repo = Repository::open(path).map_err(|source| GitError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_repo(repo, path)
+    }
+
+    fn from_repo(repo: Repository, path: &Path) -> Result<Self, GitError> {
+        let head = repo
+            .find_reference("HEAD")
+            .map_err(|source| GitError::Open {
+                path: path.to_owned(),
+                source,
+            })?;
+        let branch = head
+            .symbolic_target()
+            .ok()
+            .flatten()
+            .filter(|t| t.starts_with("refs/heads/"))
+            .ok_or_else(|| GitError::DetachedHead {
+                path: path.to_owned(),
+            })?
+            .to_owned();
+        drop(head);
+        Ok(Self {
+            git_dir: repo.path().to_owned(),
+            repo,
+            branch,
+        })
+    }
+
+    /// The short name of the branch written.
+    #[must_use]
+    pub fn branch_name(&self) -> &str {
+        self.branch.trim_start_matches("refs/heads/")
+    }
+
+    /// The repository's git directory.
+    #[must_use]
+    pub fn git_dir(&self) -> &Path {
+        &self.git_dir
+    }
+
+    fn op(&self, action: &'static str) -> impl FnOnce(git2::Error) -> GitError + '_ {
+        move |source| GitError::Op {
+            path: self.git_dir.clone(),
+            action,
+            source,
+        }
+    }
+
+    /// Takes the exclusive write lock, waiting for another writer to end.
+    pub fn lock(&self) -> Result<WriteLock, GitError> {
+        let path = self.git_dir.join(LOCK_FILE);
+        let io = |source| GitError::Io {
+            path: path.clone(),
+            source,
+        };
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
+        file.lock().map_err(io)?;
+        Ok(WriteLock { _file: file })
+    }
+
+    /// The branch as it is now.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>, GitError> {
+        let commit = self
+            .repo
+            .refname_to_id(&self.branch)
+            .map_err(|_| GitError::Unborn {
+                path: self.git_dir.clone(),
+                branch: self.branch_name().to_owned(),
+            })?;
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(self.op("reading the branch tip"))?;
+        Ok(Snapshot { commit, tree })
+    }
+
+    /// Reads a file of a snapshot; `None` when there is none at `path`.
+    pub fn read(&self, snapshot: &Snapshot<'_>, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let Ok(entry) = snapshot.tree.get_path(Path::new(path)) else {
+            return Ok(None);
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Ok(None);
+        }
+        let blob = self
+            .repo
+            .find_blob(entry.id())
+            .map_err(self.op("reading an index file"))?;
+        Ok(Some(blob.content().to_vec()))
+    }
+
+    /// The file names in a directory of a snapshot (empty if none).
+    pub fn list(&self, snapshot: &Snapshot<'_>, dir: &str) -> Result<Vec<String>, GitError> {
+        let Ok(entry) = snapshot.tree.get_path(Path::new(dir)) else {
+            return Ok(Vec::new());
+        };
+        let Ok(Ok(tree)) = entry.to_object(&self.repo).map(git2::Object::into_tree) else {
+            return Ok(Vec::new());
+        };
+        Ok(tree
+            .iter()
+            .filter(|e| e.kind() == Some(ObjectType::Blob))
+            .filter_map(|e| e.name().ok().map(str::to_owned))
+            .collect())
+    }
+
+    /// Commits `changes` on top of `parent` (the tip the caller read under
+    /// `lock`) and moves the branch there if it is still at `parent`.
+    /// Objects are written as one pack and fsynced before the ref moves.
+    pub fn commit(
+        &self,
+        _lock: &WriteLock,
+        parent: Option<&Snapshot<'_>>,
+        changes: &[Change],
+        message: &str,
+    ) -> Result<Oid, GitError> {
+        // A private handle whose object writes go to memory first.
+        let writer = Repository::open(&self.git_dir).map_err(self.op("opening for write"))?;
+        let odb = writer
+            .odb()
+            .map_err(self.op("opening the object database"))?;
+        let mempack = odb
+            .add_new_mempack_backend(1000)
+            .map_err(self.op("staging objects"))?;
+        let commit = build_commit(&writer, parent, changes, message)
+            .map_err(self.op("building the commit"))?;
+        self.flush_pack(&writer, &odb, &mempack)?;
+        let log = format!("crategate: {}", message.lines().next().unwrap_or_default());
+        let moved = if let Some(parent) = parent {
+            writer.reference_matching(&self.branch, commit, true, parent.commit, &log)
+        } else {
+            writer.reference(&self.branch, commit, false, &log)
+        };
+        moved.map_err(|source| match source.code() {
+            git2::ErrorCode::Modified | git2::ErrorCode::Exists | git2::ErrorCode::Locked => {
+                GitError::Raced {
+                    path: self.git_dir.clone(),
+                    branch: self.branch_name().to_owned(),
+                }
+            }
+            _ => GitError::Op {
+                path: self.git_dir.clone(),
+                action: "moving the branch",
+                source,
+            },
+        })?;
+        let ref_path = self.git_dir.join(&self.branch);
+        sync_path(&ref_path)?;
+        if let Some(dir) = ref_path.parent() {
+            sync_path(dir)?;
+        }
+        self.update_worktree(changes)?;
+        Ok(commit)
+    }
+
+    /// Writes the staged objects to disk as one pack, fsyncs it, and makes
+    /// the object database see it.
+    fn flush_pack(
+        &self,
+        writer: &Repository,
+        odb: &git2::Odb<'_>,
+        mempack: &Mempack<'_>,
+    ) -> Result<(), GitError> {
+        let mut buf = git2::Buf::new();
+        mempack
+            .dump(writer, &mut buf)
+            .map_err(self.op("packing objects"))?;
+        let pack_dir = self.git_dir.join("objects").join("pack");
+        let before = pack_files(&pack_dir)?;
+        let mut packwriter = odb.packwriter().map_err(self.op("writing the pack"))?;
+        std::io::Write::write_all(&mut packwriter, &buf).map_err(|source| GitError::Io {
+            path: pack_dir.clone(),
+            source,
+        })?;
+        packwriter.commit().map_err(self.op("indexing the pack"))?;
+        for file in pack_files(&pack_dir)?.difference(&before) {
+            sync_path(&pack_dir.join(file))?;
+        }
+        sync_path(&pack_dir)?;
+        mempack
+            .reset()
+            .map_err(self.op("clearing staged objects"))?;
+        odb.refresh()
+            .map_err(self.op("refreshing the object database"))?;
+        Ok(())
+    }
+
+    /// In a repository with a work tree whose HEAD is the branch, brings
+    /// the changed files up to date (only them: nothing else is touched).
+    fn update_worktree(&self, changes: &[Change]) -> Result<(), GitError> {
+        if self.repo.is_bare() || changes.is_empty() {
+            return Ok(());
+        }
+        let mut checkout = CheckoutBuilder::new();
+        checkout.safe();
+        for change in changes {
+            checkout.path(&change.path);
+        }
+        self.repo
+            .checkout_head(Some(&mut checkout))
+            .map_err(self.op("updating the work tree"))
+    }
+}
+
+/// The new commit: `parent`'s tree with `changes` applied.
+fn build_commit(
+    repo: &Repository,
+    parent: Option<&Snapshot<'_>>,
+    changes: &[Change],
+    message: &str,
+) -> Result<Oid, git2::Error> {
+    let mut update = TreeUpdateBuilder::new();
+    for change in changes {
+        let blob = repo.blob(&change.content)?;
+        update.upsert(change.path.as_str(), blob, FileMode::Blob);
+    }
+    let base = match parent {
+        Some(p) => repo.find_tree(p.tree.id())?,
+        None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
+    };
+    let tree = repo.find_tree(update.create_updated(repo, &base)?)?;
+    let parent_commit = parent.map(|p| repo.find_commit(p.commit)).transpose()?;
+    let parents: Vec<&git2::Commit<'_>> = parent_commit.iter().collect();
+    let sig = Signature::now("crategate", "crategate@localhost")?;
+    repo.commit(None, &sig, &sig, message, &tree, &parents)
+}
+
+fn pack_files(dir: &Path) -> Result<BTreeSet<String>, GitError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeSet::new()),
+        Err(source) => {
+            return Err(GitError::Io {
+                path: dir.to_owned(),
+                source,
+            });
+        }
+    };
+    Ok(entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect())
+}
+
+fn is_empty_or_missing(path: &Path) -> bool {
+    std::fs::read_dir(path).map_or(true, |mut d| d.next().is_none())
+}

@@ -1,0 +1,92 @@
+//! Reading many `.crate` files into index lines, on every core.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::line::{IndexLine, LineError, Mode};
+use super::registry::NewVersion;
+use crate::crate_file::{self, Limits, Refusal};
+
+/// Why a file could not become an index line.
+#[derive(Debug, thiserror::Error)]
+pub enum FileProblem {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {}", .refusal.message)]
+    Refused { path: PathBuf, refusal: Refusal },
+    #[error("{path}: {source}")]
+    Line { path: PathBuf, source: LineError },
+}
+
+/// Reads, checks and turns each file into a [`NewVersion`], in the order
+/// given, using all available cores. Each worker holds one file at a time.
+pub fn read_all(
+    paths: &[PathBuf],
+    limits: &Limits,
+    mode: &Mode,
+    pubtime: &str,
+) -> Vec<Result<NewVersion, FileProblem>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(paths.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<NewVersion, FileProblem>>>> =
+        Mutex::new(paths.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else { break };
+                    let result = read_one(path, limits, mode, pubtime);
+                    results
+                        .lock()
+                        .expect("no worker panics while holding the lock")[i] = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("workers are done")
+        .into_iter()
+        .map(|r| r.expect("every index was taken by a worker"))
+        .collect()
+}
+
+/// Reads one file into a new index version.
+pub fn read_one(
+    path: &Path,
+    limits: &Limits,
+    mode: &Mode,
+    pubtime: &str,
+) -> Result<NewVersion, FileProblem> {
+    let bytes = std::fs::read(path).map_err(|source| FileProblem::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let file_name = path.file_name().and_then(|n| n.to_str());
+    let krate = crate_file::read_crate(&bytes, file_name, limits).map_err(|refusal| {
+        FileProblem::Refused {
+            path: path.to_owned(),
+            refusal,
+        }
+    })?;
+    let line = IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, pubtime).map_err(
+        |source| FileProblem::Line {
+            path: path.to_owned(),
+            source,
+        },
+    )?;
+    Ok(NewVersion {
+        file: path.display().to_string(),
+        name: krate.manifest.name,
+        version: krate.manifest.version,
+        checksum: krate.checksum,
+        line,
+    })
+}
