@@ -22,7 +22,7 @@ fn same_version_twice_is_refused() {
     let tip = registry.tip();
     let lines = index_file_of(&registry, "cg/-t/cg-twice").expect("cg-twice is listed");
 
-    registry.add(&[&crate_file]).code(1);
+    registry.add(&[&crate_file]).code(1).stderr_has("cg-twice");
 
     assert_eq!(registry.tip(), tip, "a refused add moved the index branch");
     assert_eq!(registry.file("cg/-t/cg-twice"), lines);
@@ -37,7 +37,7 @@ fn canonical_name_collision_is_refused() {
     registry.add(&[&first]).success();
     let tip = registry.tip();
 
-    registry.add(&[&second]).code(1);
+    registry.add(&[&second]).code(1).stderr_has("Foo_Bar");
 
     assert_eq!(registry.tip(), tip, "a refused add moved the index branch");
     let lines = registry.file("fo/o-/foo-bar");
@@ -52,9 +52,14 @@ fn batch_with_one_bad_file_adds_nothing() {
     let bad = registry.sandbox.path("cg-bad-1.0.0.crate");
     fs::write(&bad, b"this is not a gzip stream").expect("writing a bad crate file");
     let tip = registry.tip();
+    let files = registry.files();
 
-    registry.add(&[&good, &bad]).code(1);
+    registry
+        .add(&[&good, &bad])
+        .code(1)
+        .stderr_has("cg-bad-1.0.0.crate");
 
     assert_eq!(registry.tip(), tip, "a refused add moved the index branch");
-    assert_eq!(registry.files(), [".nojekyll", "config.json"]);
+    assert_eq!(registry.files(), files);
+    assert!(index_file_of(&registry, "cg/-g/cg-good").is_none());
 }

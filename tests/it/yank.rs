@@ -18,26 +18,31 @@ fn yank_then_resolve(protocol: Protocol) {
         .crategate_index("yank", &["cg-base", "1.1.0"])
         .success();
 
+    // A new lockfile gets the newest version that is not yanked.
     let fresh = Consumer::new(&registry.sandbox, "base", "fresh");
     fresh.cargo(&["generate-lockfile"]).success();
     assert_eq!(fresh.locked_versions("cg-base"), ["1.0.0"]);
     assert_eq!(fresh.build_and_run(&["--locked"]), "cg-base 1.0.0\n");
 
-    // The existing lockfile still builds the yanked version, and cargo
-    // says it noticed the yank.
-    pinned
-        .cargo(&["build", "--locked"])
-        .success()
-        .stderr_has("yanked");
-    assert_eq!(pinned.run_built(), "cg-base 1.1.0\n");
+    // The existing lockfile still builds the yanked version.
+    assert_eq!(pinned.build_and_run(&["--locked"]), "cg-base 1.1.0\n");
     assert_eq!(pinned.locked_versions("cg-base"), ["1.1.0"]);
 
-    // Unyanking makes it the newest choice again.
+    // Asked for it by name, cargo takes it but says it is yanked; asked
+    // to update, cargo leaves it.
+    pinned
+        .cargo(&["update", "-p", "cg-base", "--precise", "1.1.0"])
+        .success()
+        .stderr_has("yanked");
+    pinned.cargo(&["update"]).success();
+    assert_eq!(pinned.locked_versions("cg-base"), ["1.0.0"]);
+
+    // Unyanked, it is the newest choice again.
     registry
         .crategate_index("unyank", &["cg-base", "1.1.0"])
         .success();
-    fresh.cargo(&["update"]).success();
-    assert_eq!(fresh.locked_versions("cg-base"), ["1.1.0"]);
+    pinned.cargo(&["update"]).success();
+    assert_eq!(pinned.locked_versions("cg-base"), ["1.1.0"]);
 }
 
 #[test]
