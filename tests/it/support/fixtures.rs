@@ -44,25 +44,33 @@ pub fn package(sandbox: &Sandbox, name: &str, version: &str) -> PathBuf {
     package_dir(sandbox, &dir, name, version)
 }
 
-/// Packages a minimal library named `name` at `version`, written on the
-/// spot (for names the fixtures directory cannot hold, such as two
-/// spellings of one canonical name).
+/// Packages a minimal library named `name` at `version` whose one
+/// function returns `answer` (different answers, different bytes), written
+/// on the spot for names the fixtures directory cannot hold, such as two
+/// spellings of one canonical name. The `.crate` is copied out of cargo's
+/// target directory, so a later package of the same version cannot
+/// overwrite it.
 #[track_caller]
-pub fn package_minimal(sandbox: &Sandbox, name: &str, version: &str) -> PathBuf {
-    let dir = sandbox.path(&format!("packages/minimal-{name}-{version}"));
+pub fn package_minimal(sandbox: &Sandbox, name: &str, version: &str, answer: u32) -> PathBuf {
+    let dir = sandbox.path(&format!("packages/minimal-{name}-{version}-{answer}"));
     fs::create_dir_all(dir.join("src")).expect("creating a minimal crate");
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2024\"\n\
          description = \"A minimal crate written by crategate's tests\"\n\
-         license = \"MIT OR Apache-2.0\"\npublish = [\"cg\"]\n\n[lib]\npath = \"src/lib.rs\"\n"
+         license = \"MIT OR Apache-2.0\"\npublish = [\"cg\"]\n"
     );
     fs::write(dir.join("Cargo.toml"), manifest).expect("writing a minimal manifest");
-    fs::write(
-        dir.join("src/lib.rs"),
-        "//! Written by crategate's tests.\n\n/// Always 42.\npub fn answer() -> u32 {\n    42\n}\n",
-    )
-    .expect("writing a minimal library");
-    package_dir(sandbox, &dir, name, version)
+    let lib = format!(
+        "//! Written by crategate's tests.\n\n/// A fixed answer.\n\
+         pub fn answer() -> u32 {{\n    {answer}\n}}\n"
+    );
+    fs::write(dir.join("src/lib.rs"), lib).expect("writing a minimal library");
+    let packaged = package_dir(sandbox, &dir, name, version);
+    let kept = sandbox.path(&format!("made/{answer}"));
+    fs::create_dir_all(&kept).expect("creating a directory for made crates");
+    let kept = kept.join(packaged.file_name().expect("a .crate file name"));
+    fs::copy(&packaged, &kept).expect("keeping a made crate");
+    kept
 }
 
 #[track_caller]

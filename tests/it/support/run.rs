@@ -38,6 +38,16 @@ impl Outcome {
         self
     }
 
+    /// Asserts the command ran and exited non-zero.
+    #[track_caller]
+    pub fn failure(self) -> Self {
+        assert!(
+            self.status.code().is_some_and(|code| code != 0),
+            "expected a non-zero exit code\n{self}"
+        );
+        self
+    }
+
     /// Asserts the command exited with `code`.
     #[track_caller]
     pub fn code(self, code: i32) -> Self {
