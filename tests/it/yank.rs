@@ -2,7 +2,6 @@
 //! never chosen for a new one — as cargo itself decides, reading the
 //! index crategate wrote.
 
-use crate::support::fixtures::Consumer;
 use crate::support::registry::{Protocol, Registry};
 
 fn yank_then_resolve(protocol: Protocol) {
@@ -10,7 +9,7 @@ fn yank_then_resolve(protocol: Protocol) {
     registry.publish_fixture("cg-base", "1.0.0");
     registry.publish_fixture("cg-base", "1.1.0");
 
-    let pinned = Consumer::new(&registry.sandbox, "base", "pinned");
+    let pinned = registry.consumer("base", "pinned");
     pinned.cargo(&["generate-lockfile"]).success();
     assert_eq!(pinned.locked_versions("cg-base"), ["1.1.0"]);
 
@@ -19,7 +18,7 @@ fn yank_then_resolve(protocol: Protocol) {
         .success();
 
     // A new lockfile gets the newest version that is not yanked.
-    let fresh = Consumer::new(&registry.sandbox, "base", "fresh");
+    let fresh = registry.consumer("base", "fresh");
     fresh.cargo(&["generate-lockfile"]).success();
     assert_eq!(fresh.locked_versions("cg-base"), ["1.0.0"]);
     assert_eq!(fresh.build_and_run(&["--locked"]), "cg-base 1.0.0\n");

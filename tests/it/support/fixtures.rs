@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::registry::Mode;
 use super::run::Outcome;
 use super::sandbox::{Sandbox, copy_tree};
 
@@ -16,6 +17,10 @@ pub const IN_DEPENDENCY_ORDER: [&str; 5] = [
     "cg-target",
     "cg-renamed",
 ];
+
+/// What names the registry in a fixture manifest, and what a mirror's
+/// copy says instead.
+const MIRROR_NAMING: (&str, &str) = (", registry = \"cg\"", "");
 
 /// The version every fixture manifest is written at.
 const WRITTEN_VERSION: &str = "version = \"1.0.0\"";
@@ -29,11 +34,11 @@ fn fixtures_dir() -> PathBuf {
 /// sandbox and verifies it builds from the packaged sources. Returns the
 /// `.crate` file.
 #[track_caller]
-pub fn package(sandbox: &Sandbox, name: &str, version: &str) -> PathBuf {
+pub fn package(sandbox: &Sandbox, mode: Mode, name: &str, version: &str) -> PathBuf {
     let dir = sandbox.path(&format!("packages/{name}-{version}"));
     copy_tree(&fixtures_dir().join("crates").join(name), &dir);
     let manifest = dir.join("Cargo.toml");
-    let text = fs::read_to_string(&manifest).expect("reading a fixture manifest");
+    let text = adapt_manifest(&manifest, mode);
     assert_eq!(
         text.matches(WRITTEN_VERSION).count(),
         1,
@@ -42,6 +47,19 @@ pub fn package(sandbox: &Sandbox, name: &str, version: &str) -> PathBuf {
     let text = text.replacen(WRITTEN_VERSION, &format!("version = \"{version}\""), 1);
     fs::write(&manifest, text).expect("writing a fixture manifest");
     package_dir(sandbox, &dir, name, version)
+}
+
+/// The manifest at `path`, rewritten for `mode` and read back. Fixtures
+/// name the alternate registry `cg`; for a mirror their dependencies come
+/// from crates.io (replaced by the mirror), so the name goes.
+fn adapt_manifest(path: &Path, mode: Mode) -> String {
+    let text = fs::read_to_string(path).expect("reading a fixture manifest");
+    if mode == Mode::Mirror {
+        let text = text.replace(MIRROR_NAMING.0, MIRROR_NAMING.1);
+        fs::write(path, &text).expect("writing a fixture manifest");
+        return text;
+    }
+    text
 }
 
 /// Packages a minimal library named `name` at `version` whose one
@@ -95,9 +113,10 @@ pub struct Consumer<'a> {
 
 impl<'a> Consumer<'a> {
     /// Copies consumer `fixture` into the sandbox directory `dir_name`.
-    pub fn new(sandbox: &'a Sandbox, fixture: &str, dir_name: &str) -> Self {
+    pub fn new(sandbox: &'a Sandbox, mode: Mode, fixture: &str, dir_name: &str) -> Self {
         let dir = sandbox.path(dir_name);
         copy_tree(&fixtures_dir().join("consumers").join(fixture), &dir);
+        adapt_manifest(&dir.join("Cargo.toml"), mode);
         Self { sandbox, dir }
     }
 

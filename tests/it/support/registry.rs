@@ -15,7 +15,7 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use super::fixtures;
+use super::fixtures::{self, Consumer};
 use super::run::{Outcome, run};
 use super::sandbox::Sandbox;
 use super::server::StaticServer;
@@ -27,6 +27,24 @@ pub enum Protocol {
     Sparse,
 }
 
+/// What the index is to cargo: crategate's `--mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The registry `cg`, beside crates.io.
+    Alternate,
+    /// The replacement of crates.io.
+    Mirror,
+}
+
+impl Mode {
+    fn as_arg(self) -> &'static str {
+        match self {
+            Self::Alternate => "alternate",
+            Self::Mirror => "mirror",
+        }
+    }
+}
+
 /// A registry under test, alive as long as this value.
 pub struct Registry {
     // Declared first so the server stops before the sandbox is deleted.
@@ -34,13 +52,19 @@ pub struct Registry {
     pub sandbox: Sandbox,
     index: PathBuf,
     crates: PathBuf,
+    mode: Mode,
     /// Bumped on every re-materialization of the served index tree.
     generation: Cell<u64>,
 }
 
 impl Registry {
-    /// Creates the registry with `crategate init` and configures cargo.
+    /// Creates the alternate registry `cg`.
     pub fn new(protocol: Protocol) -> Self {
+        Self::with_mode(protocol, Mode::Alternate)
+    }
+
+    /// Creates the registry with `crategate init` and configures cargo.
+    pub fn with_mode(protocol: Protocol, mode: Mode) -> Self {
         let sandbox = Sandbox::new();
         let index = sandbox.path("index.git");
         let (server, crates, index_url, dl) = match protocol {
@@ -71,14 +95,17 @@ impl Registry {
                 &dl,
                 "--index-url",
                 &index_url,
+                "--mode",
+                mode.as_arg(),
             ])
             .success();
-        sandbox.configure_registry(&index_url);
+        sandbox.configure_registry(&index_url, mode == Mode::Mirror);
         let registry = Self {
             server,
             sandbox,
             index,
             crates,
+            mode,
             generation: Cell::new(0),
         };
         registry.refresh_served_index();
@@ -119,7 +146,7 @@ impl Registry {
     /// this registry, then publishes it. Returns the `.crate` path.
     #[track_caller]
     pub fn publish_fixture(&self, name: &str, version: &str) -> PathBuf {
-        let crate_file = fixtures::package(&self.sandbox, name, version);
+        let crate_file = fixtures::package(&self.sandbox, self.mode, name, version);
         self.publish(&crate_file);
         crate_file
     }
@@ -129,6 +156,11 @@ impl Registry {
         for name in fixtures::IN_DEPENDENCY_ORDER {
             self.publish_fixture(name, "1.0.0");
         }
+    }
+
+    /// A copy of consumer project `fixture` in directory `dir_name`.
+    pub fn consumer(&self, fixture: &str, dir_name: &str) -> Consumer<'_> {
+        Consumer::new(&self.sandbox, self.mode, fixture, dir_name)
     }
 
     /// The commit the index branch points at.

@@ -45,12 +45,19 @@ impl Sandbox {
         self.root.path().join(rel)
     }
 
-    /// Points cargo at the registry `cg` found at `index_url`.
-    pub fn configure_registry(&self, index_url: &str) {
+    /// Points cargo at the index at `index_url`: as the alternate
+    /// registry `cg`, or as the replacement of crates.io when `mirror`.
+    pub fn configure_registry(&self, index_url: &str, mirror: bool) {
+        let registry = if mirror {
+            format!(
+                "[source.crates-io]\nreplace-with = \"cg-mirror\"\n\n\
+                 [source.cg-mirror]\nregistry = \"{index_url}\"\n"
+            )
+        } else {
+            format!("[registries.cg]\nindex = \"{index_url}\"\n")
+        };
         let config = format!(
-            "[registries.cg]\nindex = \"{index_url}\"\n\n\
-             [net]\ngit-fetch-with-cli = false\nretry = 0\n\n\
-             [http]\ntimeout = 30\n"
+            "{registry}\n[net]\ngit-fetch-with-cli = false\nretry = 0\n\n[http]\ntimeout = 30\n"
         );
         fs::write(self.path("cargo-home/config.toml"), config).expect("writing cargo config");
     }
