@@ -3,6 +3,7 @@
 //! crategate writes.
 
 mod consume;
+mod entry;
 mod refusals;
 mod support;
 mod yank;

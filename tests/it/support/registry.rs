@@ -52,6 +52,7 @@ pub struct Registry {
     pub sandbox: Sandbox,
     index: PathBuf,
     crates: PathBuf,
+    index_url: String,
     mode: Mode,
     /// Bumped on every re-materialization of the served index tree.
     generation: Cell<u64>,
@@ -105,6 +106,7 @@ impl Registry {
             sandbox,
             index,
             crates,
+            index_url,
             mode,
             generation: Cell::new(0),
         };
@@ -123,6 +125,16 @@ impl Registry {
             self.refresh_served_index();
         }
         outcome
+    }
+
+    /// The bare index repository.
+    pub fn index_dir(&self) -> &Path {
+        &self.index
+    }
+
+    /// The URL cargo knows the index by.
+    pub fn index_url(&self) -> &str {
+        &self.index_url
     }
 
     /// `crategate index add` of `files`, as they are.
