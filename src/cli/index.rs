@@ -85,7 +85,7 @@ fn add(dir: &std::path::Path, files: &[PathBuf]) -> anyhow::Result<Outcome> {
     match index.add(&versions, &message) {
         Ok(()) => {
             for v in &versions {
-                println!("Added {} {}", v.name, v.version);
+                println!("Added {} {}", v.name, v.line.vers());
             }
             Ok(Outcome::Done)
         }
@@ -148,11 +148,11 @@ fn read_files(files: &[PathBuf], mode: &Mode) -> anyhow::Result<Option<Vec<NewVe
 
 fn commit_message(versions: &[NewVersion]) -> String {
     match versions {
-        [one] => format!("Add {} {}", one.name, one.version),
+        [one] => format!("Add {} {}", one.name, one.line.vers()),
         many => {
             let list: Vec<String> = many
                 .iter()
-                .map(|v| format!("{} {}", v.name, v.version))
+                .map(|v| format!("{} {}", v.name, v.line.vers()))
                 .collect();
             format!("Add {} versions\n\n{}", many.len(), list.join("\n"))
         }

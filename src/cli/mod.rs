@@ -6,6 +6,7 @@
 
 mod index;
 mod init;
+mod sync;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,8 @@ enum Command {
     /// Read and write the index directly.
     #[command(subcommand)]
     Index(index::Command),
+    /// Re-derive the index from the crate repository and apply the difference.
+    Sync(sync::Args),
 }
 
 /// What a command concluded, when it could run.
@@ -45,6 +48,7 @@ impl Cli {
         let result = match self.command {
             Command::Init(args) => init::run(&args),
             Command::Index(command) => index::run(command),
+            Command::Sync(args) => sync::run(&args),
         };
         match result {
             Ok(Outcome::Done) => ExitCode::SUCCESS,

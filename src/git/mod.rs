@@ -8,9 +8,13 @@
 //! from the tip that was read. A process killed at any point leaves the
 //! branch at its old commit or at the new one, never in between.
 
+mod command;
+mod crate_repo;
 mod fsync;
 mod store;
 
+pub use command::{git_command, update_server_info};
+pub use crate_repo::{BlobRef, CrateRepo, FileChange};
 pub use git2::Oid;
 pub use store::{Change, DEFAULT_BRANCH, Snapshot, Store, WriteLock};
 

@@ -160,6 +160,15 @@ impl Store {
         Ok(Snapshot { commit, tree })
     }
 
+    /// The commit message of a snapshot.
+    pub fn message(&self, snapshot: &Snapshot<'_>) -> Result<String, GitError> {
+        let commit = self
+            .repo
+            .find_commit(snapshot.commit)
+            .map_err(self.op("reading the branch tip"))?;
+        Ok(String::from_utf8_lossy(commit.message_bytes()).into_owned())
+    }
+
     /// Reads a file of a snapshot; `None` when there is none at `path`.
     pub fn read(&self, snapshot: &Snapshot<'_>, path: &str) -> Result<Option<Vec<u8>>, GitError> {
         let Ok(entry) = snapshot.tree.get_path(Path::new(path)) else {
@@ -188,6 +197,23 @@ impl Store {
             .filter(|e| e.kind() == Some(ObjectType::Blob))
             .filter_map(|e| e.name().ok().map(str::to_owned))
             .collect())
+    }
+
+    /// Every file path of a snapshot, recursively.
+    pub fn walk(&self, snapshot: &Snapshot<'_>) -> Result<Vec<String>, GitError> {
+        let mut out = Vec::new();
+        snapshot
+            .tree
+            .walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+                if entry.kind() == Some(ObjectType::Blob)
+                    && let Ok(name) = entry.name()
+                {
+                    out.push(format!("{dir}{name}"));
+                }
+                git2::TreeWalkResult::Ok
+            })
+            .map_err(self.op("listing the index"))?;
+        Ok(out)
     }
 
     /// Commits `changes` on top of `parent` (the tip the caller read under
@@ -271,14 +297,16 @@ impl Store {
         Ok(())
     }
 
-    /// In a repository with a work tree whose HEAD is the branch, brings
-    /// the changed files up to date (only them: nothing else is touched).
+    /// In a repository with a work tree whose HEAD is the branch, writes
+    /// the changed files into the work tree and git's index. Only those
+    /// paths are touched; they belong to crategate, so a local edit of
+    /// one of them is overwritten.
     fn update_worktree(&self, changes: &[Change]) -> Result<(), GitError> {
         if self.repo.is_bare() || changes.is_empty() {
             return Ok(());
         }
         let mut checkout = CheckoutBuilder::new();
-        checkout.safe();
+        checkout.force();
         for change in changes {
             checkout.path(&change.path);
         }

@@ -85,8 +85,6 @@ pub fn read_one(
     Ok(NewVersion {
         file: path.display().to_string(),
         name: krate.manifest.name,
-        version: krate.manifest.version,
-        checksum: krate.checksum,
         line,
     })
 }

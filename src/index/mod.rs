@@ -7,4 +7,7 @@ pub mod line;
 pub mod path;
 pub mod registry;
 
-pub use registry::{Conflict, Index, IndexError, NewVersion};
+#[cfg(test)]
+mod tests;
+
+pub use registry::{CRATE_COMMIT_TRAILER, Conflict, Index, IndexError, NewVersion, Transaction};

@@ -23,6 +23,12 @@ impl IndexPath {
         })
     }
 
+    /// A path found in a committed index tree.
+    #[must_use]
+    pub(crate) fn from_committed(path: String) -> Self {
+        Self(path)
+    }
+
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0

@@ -16,11 +16,10 @@ use std::path::Path;
 use semver::Version;
 
 use super::config::{CONFIG_JSON, CargoConfig, ConfigError, NOJEKYLL, SETTINGS_FILE, Settings};
-use super::line::{self, IndexLine};
+use super::line::{self, IndexLine, ParsedLine};
 use super::path::IndexPath;
-use crate::checksum::Checksum;
 use crate::crate_name::{CrateName, canonical};
-use crate::git::{Change, GitError, Snapshot, Store};
+use crate::git::{Change, GitError, Oid, Snapshot, Store, WriteLock};
 
 /// A registry index backed by a git repository.
 pub struct Index {
@@ -59,8 +58,6 @@ pub enum IndexError {
 pub struct NewVersion {
     pub file: String,
     pub name: CrateName,
-    pub version: Version,
-    pub checksum: Checksum,
     pub line: IndexLine,
 }
 
@@ -107,14 +104,25 @@ impl Index {
         &self.settings
     }
 
-    /// Adds every version in one commit, or none of them.
-    pub fn add(&self, versions: &[NewVersion], message: &str) -> Result<(), IndexError> {
+    /// Begins a write: takes the index lock and reads the branch tip.
+    /// Nothing is written until [`Transaction::commit`].
+    pub fn begin(&self) -> Result<Transaction<'_>, IndexError> {
         let lock = self.store.lock()?;
         let snapshot = self.store.snapshot()?;
-        let mut files: BTreeMap<String, String> = BTreeMap::new();
+        Ok(Transaction {
+            index: self,
+            lock,
+            snapshot,
+            staged: BTreeMap::new(),
+        })
+    }
+
+    /// Adds every version in one commit, or none of them.
+    pub fn add(&self, versions: &[NewVersion], message: &str) -> Result<(), IndexError> {
+        let mut tx = self.begin()?;
         let mut conflicts = Vec::new();
         for new in versions {
-            match self.check_new(&snapshot, &mut files, new) {
+            match tx.add(new) {
                 Ok(()) => {}
                 Err(IndexError::Refused(mut found)) => conflicts.append(&mut found),
                 Err(other) => return Err(other),
@@ -123,9 +131,7 @@ impl Index {
         if !conflicts.is_empty() {
             return Err(IndexError::Refused(conflicts));
         }
-        let changes = to_changes(files);
-        self.store
-            .commit(&lock, Some(&snapshot), &changes, message)?;
+        tx.commit(message)?;
         Ok(())
     }
 
@@ -137,18 +143,117 @@ impl Index {
         version: &Version,
         yanked: bool,
     ) -> Result<bool, IndexError> {
-        let lock = self.store.lock()?;
-        let snapshot = self.store.snapshot()?;
+        let mut tx = self.begin()?;
+        let changed = tx.set_yanked(name, version, yanked)?;
+        let verb = if yanked { "Yank" } else { "Unyank" };
+        tx.commit(&format!("{verb} {name} {version}"))?;
+        Ok(changed)
+    }
+}
+
+/// An open write to the index: the lock is held until it is dropped.
+pub struct Transaction<'i> {
+    index: &'i Index,
+    lock: WriteLock,
+    snapshot: Snapshot<'i>,
+    /// Index files changed so far, whole, by path.
+    staged: BTreeMap<String, String>,
+}
+
+impl Transaction<'_> {
+    /// The crate-repository commit the index reflects, as recorded by the
+    /// last publication (see [`CRATE_COMMIT_TRAILER`]).
+    pub fn reflected_commit(&self) -> Result<Option<String>, IndexError> {
+        let message = self.index.store.message(&self.snapshot)?;
+        Ok(trailer(&message, CRATE_COMMIT_TRAILER).map(str::to_owned))
+    }
+
+    /// Every version of `name` (any spelling of its case), as staged.
+    pub fn versions(&self, name: &CrateName) -> Result<Vec<ParsedLine>, IndexError> {
         let path = IndexPath::of(name);
-        let text = self.file_text(&snapshot, &path)?.unwrap_or_default();
+        let text = self.text(&path)?;
+        text.lines().map(|raw| published(&path, raw)).collect()
+    }
+
+    /// Every version of every crate in the index (as committed, not as
+    /// staged). Reads the whole index: for repair, not for hooks.
+    pub fn all_versions(&self) -> Result<Vec<ParsedLine>, IndexError> {
+        let mut out = Vec::new();
+        for path in self.index.store.walk(&self.snapshot)? {
+            if path.starts_with('.') || path == CONFIG_JSON {
+                continue;
+            }
+            let path = IndexPath::from_committed(path);
+            for raw in self.text(&path)?.lines() {
+                out.push(published(&path, raw)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stages one new version. Refused (nothing staged) if the version
+    /// exists ignoring build metadata, or the name collides with another
+    /// crate's.
+    pub fn add(&mut self, new: &NewVersion) -> Result<(), IndexError> {
+        let name = &new.name;
+        let path = IndexPath::of(name);
+        self.check_collisions(name, new)?;
+        let mut text = self.text(&path)?;
+        for raw in text.lines() {
+            let existing = published(&path, raw)?;
+            if existing.name != name.as_str() {
+                return Err(refused(
+                    new,
+                    "name-collision",
+                    format!("`{name}` is already published as `{}`", existing.name),
+                    "publish under the existing spelling, or choose another name",
+                ));
+            }
+            if same_version(&existing.vers, new.line.vers()) {
+                let how = if existing.cksum == new.line.cksum() {
+                    "with the same contents"
+                } else {
+                    "with different contents"
+                };
+                return Err(refused(
+                    new,
+                    "version-exists",
+                    format!(
+                        "{name} {} is already published as {} ({how}); a published version is never replaced",
+                        new.line.vers(),
+                        existing.vers
+                    ),
+                    "bump the version in Cargo.toml and package again",
+                ));
+            }
+        }
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&new.line.to_json());
+        text.push('\n');
+        self.staged.insert(path.to_string(), text);
+        Ok(())
+    }
+
+    /// Stages a change of one version's `yanked` flag; false when it
+    /// already had that value.
+    pub fn set_yanked(
+        &mut self,
+        name: &CrateName,
+        version: &Version,
+        yanked: bool,
+    ) -> Result<bool, IndexError> {
+        let path = IndexPath::of(name);
+        let text = self.text(&path)?;
         let mut found = None;
         let mut out = String::with_capacity(text.len());
         for (i, raw) in text.lines().enumerate() {
-            let parsed = parse(&path, raw)?;
-            if parsed.name.eq_ignore_ascii_case(name.as_str())
-                && same_version(&parsed.vers, version)
+            let existing = published(&path, raw)?;
+            if existing.name.eq_ignore_ascii_case(name.as_str())
+                && same_version(&existing.vers, version)
             {
-                found = Some(parsed.yanked.unwrap_or(false));
+                found = Some(existing.yanked);
                 let changed = line::set_yanked(raw, yanked).map_err(|e| IndexError::Corrupt {
                     path: format!("{path}:{}", i + 1),
                     message: e.to_string(),
@@ -166,91 +271,51 @@ impl Index {
             }),
             Some(was) if was == yanked => Ok(false),
             Some(_) => {
-                let verb = if yanked { "Yank" } else { "Unyank" };
-                let changes = [Change {
-                    path: path.to_string(),
-                    content: out.into_bytes(),
-                }];
-                self.store.commit(
-                    &lock,
-                    Some(&snapshot),
-                    &changes,
-                    &format!("{verb} {name} {version}"),
-                )?;
+                self.staged.insert(path.to_string(), out);
                 Ok(true)
             }
         }
     }
 
-    /// Checks one new version against the snapshot plus what this batch
-    /// already added (`files`), and appends its line to `files`.
-    fn check_new(
-        &self,
-        snapshot: &Snapshot<'_>,
-        files: &mut BTreeMap<String, String>,
-        new: &NewVersion,
-    ) -> Result<(), IndexError> {
-        let name = &new.name;
-        let path = IndexPath::of(name);
-        self.check_collisions(snapshot, files, name, new)?;
-        let text = match files.get(path.as_str()) {
-            Some(pending) => pending.clone(),
-            None => self.file_text(snapshot, &path)?.unwrap_or_default(),
-        };
-        for raw in text.lines() {
-            let existing = parse(&path, raw)?;
-            if existing.name != name.as_str() {
-                return Err(refused(
-                    new,
-                    "name-collision",
-                    format!("`{name}` is already published as `{}`", existing.name),
-                    "publish under the existing spelling, or choose another name",
-                ));
-            }
-            if same_version(&existing.vers, &new.version) {
-                let how = if existing.cksum == new.checksum.to_string() {
-                    "with the same contents"
-                } else {
-                    "with different contents"
-                };
-                return Err(refused(
-                    new,
-                    "version-exists",
-                    format!(
-                        "{name} {} is already published as {} ({how}); a published version is never replaced",
-                        new.version, existing.vers
-                    ),
-                    "bump the version in Cargo.toml and package again",
-                ));
-            }
+    /// Whether anything is staged.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.staged.is_empty()
+    }
+
+    /// Writes what is staged as one commit and moves the branch; nothing
+    /// when nothing is staged.
+    pub fn commit(self, message: &str) -> Result<Option<Oid>, IndexError> {
+        if self.staged.is_empty() {
+            return Ok(None);
         }
-        let mut text = text;
-        if !text.is_empty() && !text.ends_with('\n') {
-            text.push('\n');
-        }
-        text.push_str(&new.line.to_json());
-        text.push('\n');
-        files.insert(path.to_string(), text);
-        Ok(())
+        let changes: Vec<Change> = self
+            .staged
+            .into_iter()
+            .map(|(path, text)| Change {
+                path,
+                content: text.into_bytes(),
+            })
+            .collect();
+        let id = self
+            .index
+            .store
+            .commit(&self.lock, Some(&self.snapshot), &changes, message)?;
+        Ok(Some(id))
     }
 
     /// Refuses a name equal to another crate's under crates.io's canonical
     /// form, looking only in the directories such a name can be in.
-    fn check_collisions(
-        &self,
-        snapshot: &Snapshot<'_>,
-        files: &BTreeMap<String, String>,
-        name: &CrateName,
-        new: &NewVersion,
-    ) -> Result<(), IndexError> {
+    fn check_collisions(&self, name: &CrateName, new: &NewVersion) -> Result<(), IndexError> {
         let own = name.as_str().to_ascii_lowercase();
         let key = name.canonical();
         for dir in IndexPath::collision_dirs(name) {
-            let mut names = self.store.list(snapshot, &dir)?;
+            let prefix = format!("{dir}/");
+            let mut names = self.index.store.list(&self.snapshot, &dir)?;
             names.extend(
-                files
+                self.staged
                     .keys()
-                    .filter_map(|p| p.strip_prefix(&format!("{dir}/")).map(str::to_owned)),
+                    .filter_map(|p| p.strip_prefix(&prefix).map(str::to_owned)),
             );
             if let Some(other) = names.iter().find(|n| **n != own && canonical(n) == key) {
                 return Err(refused(
@@ -266,27 +331,34 @@ impl Index {
         Ok(())
     }
 
-    fn file_text(
-        &self,
-        snapshot: &Snapshot<'_>,
-        path: &IndexPath,
-    ) -> Result<Option<String>, IndexError> {
-        self.store
-            .read(snapshot, path.as_str())?
-            .map(|bytes| {
-                String::from_utf8(bytes).map_err(|_| IndexError::Corrupt {
-                    path: path.to_string(),
-                    message: "not UTF-8".into(),
-                })
-            })
-            .transpose()
+    /// The text of an index file as staged (empty when there is none).
+    fn text(&self, path: &IndexPath) -> Result<String, IndexError> {
+        if let Some(staged) = self.staged.get(path.as_str()) {
+            return Ok(staged.clone());
+        }
+        let Some(bytes) = self.index.store.read(&self.snapshot, path.as_str())? else {
+            return Ok(String::new());
+        };
+        String::from_utf8(bytes).map_err(|_| IndexError::Corrupt {
+            path: path.to_string(),
+            message: "not UTF-8".into(),
+        })
     }
 }
 
-fn parse<'a>(
-    path: &IndexPath,
-    raw: &'a str,
-) -> Result<cargo_util_schemas::index::IndexPackage<'a>, IndexError> {
+/// The trailer naming the crate-repository commit an index commit reflects.
+pub const CRATE_COMMIT_TRAILER: &str = "Crate-Commit";
+
+/// The value of `key: value` among a commit message's trailer lines.
+fn trailer<'m>(message: &'m str, key: &str) -> Option<&'m str> {
+    message.lines().rev().find_map(|l| {
+        l.strip_prefix(key)
+            .and_then(|rest| rest.strip_prefix(": "))
+            .map(str::trim)
+    })
+}
+
+fn published(path: &IndexPath, raw: &str) -> Result<ParsedLine, IndexError> {
     line::parse_line(raw).map_err(|e| IndexError::Corrupt {
         path: path.to_string(),
         message: e.to_string(),
@@ -305,14 +377,4 @@ fn refused(new: &NewVersion, rule: &'static str, message: String, help: &str) ->
         message,
         help: help.to_owned(),
     }])
-}
-
-fn to_changes(files: BTreeMap<String, String>) -> Vec<Change> {
-    files
-        .into_iter()
-        .map(|(path, text)| Change {
-            path,
-            content: text.into_bytes(),
-        })
-        .collect()
 }

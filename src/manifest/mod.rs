@@ -67,6 +67,10 @@ impl Manifest {
     }
 
     /// The `[package]` table (or the old `[project]` spelling).
+    ///
+    /// # Panics
+    ///
+    /// Never: [`Manifest::parse`] refuses a manifest without one.
     #[must_use]
     pub fn package(&self) -> &TomlPackage {
         self.toml

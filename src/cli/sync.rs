@@ -1,0 +1,106 @@
+//! `crategate sync`: re-derive the index from the crate repository.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use super::Outcome;
+use crate::git::CrateRepo;
+use crate::hook::config::HookConfig;
+use crate::index::Index;
+use crate::publish::{self, Report};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The crate repository (bare, or a clone).
+    #[arg(long, value_name = "DIR")]
+    repo: PathBuf,
+    /// The index repository; default: the one `crategate install` recorded.
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
+    /// The tracked branch; default: the recorded one, else the branch HEAD points at.
+    #[arg(long, value_name = "BRANCH")]
+    branch: Option<String>,
+    /// Only report drift between the two (exit 1 if there is any); write nothing.
+    #[arg(long)]
+    check: bool,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let repo = CrateRepo::open(&args.repo)
+        .with_context(|| format!("opening the crate repository {}", args.repo.display()))?;
+    let recorded = HookConfig::load(repo.git_dir()).ok();
+    let index_dir = args
+        .index
+        .clone()
+        .or_else(|| recorded.as_ref().map(|c| c.index.clone()))
+        .context(
+            "no --index given and none recorded by `crategate install` in the crate repository",
+        )?;
+    let index = Index::open(&index_dir)
+        .with_context(|| format!("opening the index {}", index_dir.display()))?;
+    let branch = match (
+        &args.branch,
+        recorded.as_ref().and_then(|c| c.branch.clone()),
+    ) {
+        (Some(b), _) => full_branch(b),
+        (None, Some(b)) => b,
+        (None, None) => repo
+            .head_branch()
+            .context("the crate repository's HEAD is not a branch; pass --branch")?,
+    };
+    let report = publish::reconcile(&repo, &branch, &index, None, !args.check)?;
+    print_report(&report, args.check);
+    let drift = !(report.added.is_empty() && report.yanked.is_empty() && report.skipped.is_empty());
+    if args.check && drift {
+        return Ok(Outcome::Refused);
+    }
+    if report.commit.is_some() && recorded.is_some_and(|c| c.update_server_info) {
+        crate::git::update_server_info(&index_dir)?;
+    }
+    Ok(if report.skipped.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::Refused
+    })
+}
+
+fn full_branch(name: &str) -> String {
+    if name.starts_with("refs/") {
+        name.to_owned()
+    } else {
+        format!("refs/heads/{name}")
+    }
+}
+
+/// Prints what a publication did (or, for a check, would do).
+pub fn print_report(report: &Report, check: bool) {
+    let (add, yank) = if check {
+        ("missing from the index", "should be yanked")
+    } else {
+        ("Added", "Yanked")
+    };
+    for (name, version) in &report.added {
+        if check {
+            println!("drift: {name} {version} is {add}");
+        } else {
+            println!("{add} {name} {version}");
+        }
+    }
+    for (name, version) in &report.yanked {
+        if check {
+            println!("drift: {name} {version} {yank} (its .crate is gone)");
+        } else {
+            println!("{yank} {name} {version}");
+        }
+    }
+    for skipped in &report.skipped {
+        eprintln!(
+            "warning: {}: not published: {}",
+            skipped.path, skipped.reason
+        );
+    }
+    if report.added.is_empty() && report.yanked.is_empty() && report.skipped.is_empty() {
+        println!("The index is in step with the crate repository.");
+    }
+}

@@ -1,0 +1,212 @@
+//! The crate repository, read-only: what a push changes, and its files.
+//!
+//! Inside a `pre-receive` hook the pushed objects are still in git's
+//! quarantine directory. libgit2's `open_from_env` would find them through
+//! `GIT_ALTERNATE_OBJECT_DIRECTORIES` but does not unquote that variable,
+//! which breaks on paths holding `:`; so the repository is opened bare and
+//! the quarantine is added as an alternate by hand. Nothing here writes:
+//! a ref written from inside quarantine would dangle after a rejection.
+
+use std::path::{Path, PathBuf};
+
+use git2::{Delta, DiffOptions, ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+
+use super::GitError;
+
+/// The git file mode of a regular, non-executable file.
+const MODE_FILE: u32 = 0o100_644;
+/// The git file mode of an executable file.
+const MODE_EXEC: u32 = 0o100_755;
+
+/// A blob as a tree names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlobRef {
+    pub id: Oid,
+    /// The git file mode (`0o100644`, `0o120000` for a symlink, …).
+    pub mode: u32,
+}
+
+impl BlobRef {
+    /// Whether the tree entry is a plain file (not a link or submodule).
+    #[must_use]
+    pub fn is_regular_file(&self) -> bool {
+        self.mode == MODE_FILE || self.mode == MODE_EXEC
+    }
+}
+
+/// One path that differs between two commits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: String,
+    /// The entry before; `None` when the path was added.
+    pub old: Option<BlobRef>,
+    /// The entry after; `None` when the path was deleted.
+    pub new: Option<BlobRef>,
+}
+
+/// The crate repository, opened for reading.
+pub struct CrateRepo {
+    repo: Repository,
+    path: PathBuf,
+}
+
+impl CrateRepo {
+    /// Opens a repository normally (a clone, or a bare repository).
+    pub fn open(path: &Path) -> Result<Self, GitError> {
+        let repo = Repository::open(path).map_err(|source| GitError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok(Self {
+            repo,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Opens the repository a hook runs in, seeing the pushed objects that
+    /// wait in `quarantine` (absent for a delete-only push).
+    pub fn open_in_hook(git_dir: &Path, quarantine: Option<&Path>) -> Result<Self, GitError> {
+        let repo = Repository::open_bare(git_dir).map_err(|source| GitError::Open {
+            path: git_dir.to_owned(),
+            source,
+        })?;
+        let this = Self {
+            repo,
+            path: git_dir.to_owned(),
+        };
+        if let Some(dir) = quarantine {
+            let dir_str = dir.to_str().ok_or_else(|| GitError::Io {
+                path: dir.to_owned(),
+                source: std::io::Error::other("the quarantine path is not UTF-8"),
+            })?;
+            this.repo
+                .odb()
+                .and_then(|odb| odb.add_disk_alternate(dir_str))
+                .map_err(this.op("reading the pushed objects"))?;
+        }
+        Ok(this)
+    }
+
+    fn op(&self, action: &'static str) -> impl FnOnce(git2::Error) -> GitError + '_ {
+        move |source| GitError::Op {
+            path: self.path.clone(),
+            action,
+            source,
+        }
+    }
+
+    /// The repository's git directory.
+    #[must_use]
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
+    /// The branch HEAD points at (`refs/heads/…`), if any.
+    #[must_use]
+    pub fn head_branch(&self) -> Option<String> {
+        let head = self.repo.find_reference("HEAD").ok()?;
+        head.symbolic_target().ok().flatten().map(str::to_owned)
+    }
+
+    /// Where `refname` points now, or `None` if it does not exist.
+    pub fn tip(&self, refname: &str) -> Result<Option<Oid>, GitError> {
+        match self.repo.refname_to_id(refname) {
+            Ok(id) => Ok(Some(id)),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(self.op("reading a ref")(e)),
+        }
+    }
+
+    /// Whether `ancestor` is reachable from `descendant`.
+    pub fn is_ancestor(&self, ancestor: Oid, descendant: Oid) -> Result<bool, GitError> {
+        if ancestor == descendant {
+            return Ok(true);
+        }
+        self.repo
+            .graph_descendant_of(descendant, ancestor)
+            .map_err(self.op("comparing commits"))
+    }
+
+    /// Every path whose blob differs between the trees of two commits
+    /// (`old` absent: every file of `new`). Renames are a deletion plus an
+    /// addition: a published file cannot move.
+    pub fn changes(&self, old: Option<Oid>, new: Oid) -> Result<Vec<FileChange>, GitError> {
+        let tree_of = |id: Oid| self.repo.find_commit(id).and_then(|c| c.tree());
+        let new_tree = tree_of(new).map_err(self.op("reading the pushed commit"))?;
+        let old_tree = old
+            .map(tree_of)
+            .transpose()
+            .map_err(self.op("reading the previous commit"))?;
+        let mut opts = DiffOptions::new();
+        opts.include_typechange(true).ignore_submodules(false);
+        let diff = self
+            .repo
+            .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), Some(&mut opts))
+            .map_err(self.op("comparing trees"))?;
+        let mut out = Vec::with_capacity(diff.deltas().len());
+        for delta in diff.deltas() {
+            let side = |file: git2::DiffFile<'_>| BlobRef {
+                id: file.id(),
+                mode: u32::from(file.mode()),
+            };
+            let (old, new) = match delta.status() {
+                Delta::Added => (None, Some(side(delta.new_file()))),
+                Delta::Deleted => (Some(side(delta.old_file())), None),
+                _ => (Some(side(delta.old_file())), Some(side(delta.new_file()))),
+            };
+            let path = delta
+                .new_file()
+                .path()
+                .or_else(|| delta.old_file().path())
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            out.push(FileChange { path, old, new });
+        }
+        Ok(out)
+    }
+
+    /// Every file of a commit's tree, with its blob.
+    pub fn files(&self, commit: Oid) -> Result<Vec<(String, BlobRef)>, GitError> {
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(self.op("reading a commit"))?;
+        let mut out = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() != Some(ObjectType::Tree)
+                && let Ok(name) = entry.name()
+            {
+                out.push((
+                    format!("{dir}{name}"),
+                    BlobRef {
+                        id: entry.id(),
+                        mode: u32::try_from(entry.filemode()).unwrap_or(0),
+                    },
+                ));
+            }
+            TreeWalkResult::Ok
+        })
+        .map_err(self.op("listing files"))?;
+        Ok(out)
+    }
+
+    /// The size of a blob, read from its header without loading it.
+    pub fn blob_size(&self, id: Oid) -> Result<u64, GitError> {
+        let odb = self
+            .repo
+            .odb()
+            .map_err(self.op("opening the object database"))?;
+        let (size, _) = odb
+            .read_header(id)
+            .map_err(self.op("reading a blob header"))?;
+        Ok(size as u64)
+    }
+
+    /// A blob's bytes. Callers check [`Self::blob_size`] against their
+    /// limit first: this loads the whole blob.
+    pub fn blob(&self, id: Oid) -> Result<Vec<u8>, GitError> {
+        let blob = self.repo.find_blob(id).map_err(self.op("reading a blob"))?;
+        Ok(blob.content().to_vec())
+    }
+}

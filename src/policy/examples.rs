@@ -1,0 +1,63 @@
+//! Loads and exercises every example policy in `policies/`.
+
+use super::rules::testing::{added, judge, krate, rules};
+use super::{Policy, RegistryState, decide};
+
+fn load(name: &str) -> (Policy, String) {
+    let path = format!("{}/policies/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("example policy exists");
+    let policy = Policy::load(std::path::Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(policy.lint(&text).is_empty(), "{name} has entries that never match");
+    (policy, text)
+}
+
+#[test]
+fn every_example_policy_loads() {
+    let dir = format!("{}/policies", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("policies/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["default.toml", "mirror.toml", "strict.toml"]);
+    names.iter().for_each(|n| drop(load(n)));
+}
+
+#[test]
+fn default_is_crates_io() {
+    let (p, text) = load("default.toml");
+    let typical = "description = \"d\"\nlicense = \"MIT/Apache-2.0\"\n[dependencies]\nserde = \"1\"\n";
+    let judge_one = |k| decide(&p, &RegistryState::default(), &[added(k)]);
+    assert!(judge_one(krate("serde-like", "1.0.0", typical)).findings.is_empty());
+    let v = judge_one(krate("std", "1.0.0", "license = \"GPL-3.0-only\"\n[dependencies]\nx = \"*\"\n"));
+    assert_eq!(rules(&v), ["name-reserved", "metadata-missing", "license-not-allowed", "dependency-wildcard"]);
+    assert_eq!(judge(&text.replacen("schema = 1", "", 1), krate("a", "1.0.0", "")).findings.len(), 1);
+}
+
+#[test]
+fn strict_is_strict() {
+    let (p, _) = load("strict.toml");
+    let good = "description = \"d\"\nlicense = \"MIT\"\nrepository = \"https://git.acme.example/x\"\nreadme = \"README.md\"\nedition = \"2024\"\nrust-version = \"1.85\"\npublish = [\"acme\"]\n";
+    let state = RegistryState { pusher: Some("release-bot".into()), ..RegistryState::default() };
+    let mut k = krate("acme-util", "1.0.0", good);
+    k.kept.insert(".cargo_vcs_info.json".into(), br#"{"git":{"sha1":"ab"}}"#.to_vec());
+    assert!(decide(&p, &state, &[added(k)]).findings.is_empty());
+    let bad = "license = \"MPL-2.0\"\n[dependencies]\nopenssl = \"0.10\"\n";
+    let v = decide(&p, &RegistryState::default(), &[added(krate("Other_x", "1.0.0", bad))]);
+    assert_eq!(
+        rules(&v),
+        ["owner-unknown-identity", "name-pattern", "name-prefix", "metadata-missing", "metadata-missing", "metadata-missing", "metadata-missing", "metadata-missing", "license-not-allowed", "ban-dependency"]
+    );
+}
+
+#[test]
+fn mirror_accepts_crates_io_crates() {
+    let (p, _) = load("mirror.toml");
+    let old = "license = \"MIT/Apache-2.0\"\n[dependencies]\nlibc = \"*\"\n";
+    let mut big = krate("windows", "0.48.0", old);
+    big.compressed_size = 12 * 1024 * 1024;
+    assert!(decide(&p, &RegistryState::default(), &[added(big)]).findings.is_empty());
+    let v = decide(&p, &RegistryState::default(), &[added(krate("gpl", "1.0.0", "license = \"GPL-3.0-only\"\n"))]);
+    assert_eq!(rules(&v), ["license-not-allowed"]);
+}

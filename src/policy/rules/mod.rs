@@ -1,0 +1,182 @@
+//! The rules, one file per family, and [`decide`]: the one pure judgement
+//! the hook and the dry run share.
+//!
+//! Every upload is judged on its own against the settings for its crate
+//! (global plus matching overrides), and against the registry state plus
+//! what earlier uploads of the same push add. All findings are collected;
+//! the verdict refuses when any is at level `deny`.
+
+mod bans;
+mod licenses;
+mod categories;
+mod metadata;
+mod names;
+mod owners;
+mod sources;
+mod deps;
+mod tarball;
+mod versions;
+#[cfg(test)]
+pub(crate) mod testing;
+
+use std::collections::{HashMap, HashSet};
+
+use super::schema::Settings;
+use super::state::{Change, RegistryState, Upload};
+use super::{Level, Policy};
+use crate::crate_file::CrateFile;
+use crate::diag::{Finding, Severity, Verdict, locate};
+
+/// Judges every upload of a push. Pure: same inputs, same verdict.
+#[must_use]
+pub fn decide(policy: &Policy, state: &RegistryState, uploads: &[Upload]) -> Verdict {
+    let mut findings = Vec::new();
+    let mut push = PushSoFar::default();
+    for upload in uploads {
+        match &upload.read {
+            Err(refusal) => findings.push(Finding {
+                rule: refusal.rule,
+                severity: Severity::Error,
+                file: upload.path.clone(),
+                krate: None,
+                value: refusal.entry.clone(),
+                location: None,
+                policy_key: Some("tarball".to_owned()),
+                message: refusal.message.clone(),
+                help: refusal.help.clone(),
+            }),
+            Ok(krate) => {
+                let canonical = krate.manifest.name.canonical();
+                let settings = policy.settings_for(&canonical);
+                let mut ctx = Ctx::new(&settings, upload, krate, &mut findings);
+                judge(policy, state, &push, &mut ctx);
+                push.record(&canonical, krate);
+            }
+        }
+    }
+    Verdict::from_findings(findings)
+}
+
+fn judge(policy: &Policy, state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) {
+owners::check(policy.owners(), state, ctx);
+    if ctx.upload.change == Change::Deleted {
+        return;
+    }
+    tarball::check(ctx);
+    names::check(state, push, ctx);
+    versions::check(state, push, ctx);
+    metadata::check(ctx);
+    licenses::check(ctx);
+sources::check(state, ctx);
+bans::check(ctx);
+}
+
+/// What earlier uploads of the same push add to the registry.
+#[derive(Debug, Default)]
+pub(crate) struct PushSoFar {
+    /// Canonical name → name as spelled.
+    names: HashMap<String, String>,
+    /// (canonical name, version without build metadata).
+    versions: HashSet<(String, String)>,
+}
+
+impl PushSoFar {
+    fn record(&mut self, canonical: &str, krate: &CrateFile) {
+        let m = &krate.manifest;
+        self.names.entry(canonical.to_owned()).or_insert_with(|| m.name.to_string());
+        self.versions.insert((canonical.to_owned(), versions::without_build(&m.version)));
+    }
+}
+
+/// The context a rule reports into: the crate's settings and the upload.
+pub(crate) struct Ctx<'a> {
+    pub settings: &'a Settings,
+    pub upload: &'a Upload,
+    pub krate: &'a CrateFile,
+    pub canonical: String,
+    label: String,
+    manifest_path: String,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(settings: &'a Settings, upload: &'a Upload, krate: &'a CrateFile, findings: &'a mut Vec<Finding>) -> Self {
+        let m = &krate.manifest;
+        Self {
+            settings,
+            upload,
+            krate,
+            canonical: m.name.canonical(),
+            label: format!("{}@{}", m.name, m.version),
+            manifest_path: format!("{}-{}/Cargo.toml", m.name, m.version),
+            findings,
+        }
+    }
+
+    /// Whether `rule` reports anything for this crate.
+    pub fn enabled(&self, rule: &str) -> bool {
+        self.settings.level(rule) != Level::Allow
+    }
+
+    /// Records a finding unless its rule is at level `allow`.
+    pub fn report(&mut self, rule: &'static str, report: Report) {
+        let severity = match self.settings.level(rule) {
+            Level::Allow => return,
+            Level::Warn => Severity::Warning,
+            Level::Deny => Severity::Error,
+        };
+        let location = report
+            .key
+            .and_then(|key| {
+                let key: Vec<&str> = key.iter().map(String::as_str).collect();
+                locate::locate(&self.krate.manifest_text, &self.manifest_path, &key)
+            });
+        self.findings.push(Finding {
+            rule,
+            severity,
+            file: self.upload.path.clone(),
+            krate: Some(self.label.clone()),
+            value: report.value,
+            location,
+            policy_key: report.policy_key,
+            message: report.message,
+            help: report.help,
+        });
+    }
+}
+
+/// A finding being built by a rule.
+pub(crate) struct Report {
+    value: Option<String>,
+    key: Option<Vec<String>>,
+    policy_key: Option<String>,
+    message: String,
+    help: String,
+}
+
+impl Report {
+    pub fn new(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Self { value: None, key: None, policy_key: None, message: message.into(), help: help.into() }
+    }
+
+    /// The offending value.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The manifest key it sits at, e.g. `["package", "license"]`.
+    #[must_use]
+    pub fn key(mut self, key: &[&str]) -> Self {
+        self.key = Some(key.iter().map(|k| (*k).to_owned()).collect());
+        self
+    }
+
+    /// The policy key responsible.
+    #[must_use]
+    pub fn policy(mut self, key: impl Into<String>) -> Self {
+        self.policy_key = Some(key.into());
+        self
+    }
+}

@@ -1,0 +1,208 @@
+//! Tarball rules on a package the reader accepted: compressed size,
+//! compression ratio, paths that break on Windows or on case-insensitive
+//! file systems, and provenance.
+
+use std::collections::HashMap;
+
+use super::{Ctx, Report};
+
+/// crates.io's limit on the `.crate` file.
+pub const DEFAULT_MAX_COMPRESSED: u64 = 10 * 1024 * 1024;
+/// Unpacked / compressed. Real crates stay far below (source text packs
+/// about 3-10×); a bomb is in the thousands.
+pub const DEFAULT_MAX_RATIO: u64 = 200;
+
+/// Names Windows reserves for devices, in any case, with any extension.
+const WINDOWS_DEVICES: &[&str] = &[
+    "con", "prn", "aux", "nul", "conin$", "conout$", "com0", "com1", "com2", "com3", "com4",
+    "com5", "com6", "com7", "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5",
+    "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+pub(super) fn check(ctx: &mut Ctx<'_>) {
+    sizes(ctx);
+    if ctx.enabled("tarball-windows-reserved-path") {
+        windows_paths(ctx);
+    }
+    if ctx.enabled("tarball-case-collision") {
+        case_collisions(ctx);
+    }
+    provenance(ctx);
+}
+
+fn sizes(ctx: &mut Ctx<'_>) {
+    let t = &ctx.settings.tarball;
+    let max = t.max_compressed_size.unwrap_or(DEFAULT_MAX_COMPRESSED);
+    let size = ctx.krate.compressed_size;
+    if size > max {
+        ctx.report(
+            "tarball-too-large",
+            Report::new(
+                format!("the .crate file is {size} bytes, over the limit of {max}"),
+                "exclude large files from the package (`package.exclude`), or raise tarball.max-compressed-size for this crate in an [[override]]",
+            )
+            .value(size.to_string())
+            .policy("tarball.max-compressed-size"),
+        );
+    }
+    let ratio = t.max_compression_ratio.unwrap_or(DEFAULT_MAX_RATIO);
+    let unpacked = ctx.krate.unpacked_size;
+    if unpacked > size.max(1).saturating_mul(ratio) {
+        let actual = unpacked / size.max(1);
+        ctx.report(
+            "tarball-compression-ratio",
+            Report::new(
+                format!("the package unpacks to {unpacked} bytes from {size}: a ratio of {actual}, over the limit of {ratio}"),
+                "a ratio this high is what decompression bombs look like; if the data is genuine, raise tarball.max-compression-ratio for this crate in an [[override]]",
+            )
+            .value(actual.to_string())
+            .policy("tarball.max-compression-ratio"),
+        );
+    }
+}
+
+/// Why a path component cannot exist on Windows, if it cannot.
+fn windows_problem(component: &str) -> Option<&'static str> {
+    let stem = component.split('.').next().unwrap_or(component).trim_end_matches(' ');
+    if WINDOWS_DEVICES.iter().any(|d| stem.eq_ignore_ascii_case(d)) {
+        return Some("is a Windows device name");
+    }
+    if component.ends_with('.') || component.ends_with(' ') {
+        return Some("ends in a dot or a space");
+    }
+    if component.chars().any(|c| matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\') || c.is_ascii_control()) {
+        return Some("contains a character Windows forbids in file names");
+    }
+    None
+}
+
+fn windows_paths(ctx: &mut Ctx<'_>) {
+    let bad: Vec<(String, &str)> = ctx
+        .krate
+        .entries
+        .iter()
+        .filter_map(|e| e.path.split('/').find_map(windows_problem).map(|why| (e.path.clone(), why)))
+        .collect();
+    for (path, why) in bad {
+        ctx.report(
+            "tarball-windows-reserved-path",
+            Report::new(
+                format!("`{path}` {why}: the crate cannot be unpacked on Windows"),
+                "rename the file, or leave it out of the package with `package.exclude`",
+            )
+            .value(path),
+        );
+    }
+}
+
+fn case_collisions(ctx: &mut Ctx<'_>) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut collisions = Vec::new();
+    for e in &ctx.krate.entries {
+        if let Some(first) = seen.insert(e.path.to_lowercase(), &e.path) {
+            collisions.push((first.to_owned(), e.path.clone()));
+        }
+    }
+    for (first, second) in collisions {
+        ctx.report(
+            "tarball-case-collision",
+            Report::new(
+                format!("`{first}` and `{second}` differ only in case: one overwrites the other on case-insensitive file systems (Windows, macOS)"),
+                "rename one of them",
+            )
+            .value(second),
+        );
+    }
+}
+
+fn provenance(ctx: &mut Ctx<'_>) {
+    let has = |path: &str| ctx.krate.entries.iter().any(|e| e.path == path);
+    let (orig, vcs) = (has("Cargo.toml.orig"), has(".cargo_vcs_info.json"));
+    if !orig {
+        ctx.report(
+            "tarball-no-orig-manifest",
+            Report::new("the package has no Cargo.toml.orig: it was not made by `cargo package`", "build the .crate with `cargo package`"),
+        );
+    }
+    if !vcs {
+        ctx.report(
+            "tarball-no-vcs-info",
+            Report::new(
+                "the package has no .cargo_vcs_info.json: the commit it was built from is unknown",
+                "run `cargo package` inside the crate's git repository, without `--allow-dirty`",
+            ),
+        );
+    } else if is_dirty(ctx.krate.kept.get(".cargo_vcs_info.json")) {
+        ctx.report(
+            "tarball-dirty",
+            Report::new(
+                ".cargo_vcs_info.json says the working tree had uncommitted changes when it was packaged",
+                "commit the changes, then package again",
+            )
+            .value("dirty: true"),
+        );
+    }
+}
+
+fn is_dirty(vcs_info: Option<&Vec<u8>>) -> bool {
+    let Some(bytes) = vcs_info else { return false };
+    serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .and_then(|v| v.pointer("/git/dirty").and_then(serde_json::Value::as_bool))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{file, judge, krate, render, rules};
+
+    #[test]
+    fn sizes_and_ratio() {
+        let mut k = krate("big", "1.0.0", "");
+        k.compressed_size = 11 * 1024 * 1024;
+        assert_eq!(rules(&judge("", k)), ["tarball-too-large"]);
+        let mut bomb = krate("bomb", "1.0.0", "");
+        bomb.unpacked_size = 500 * 1000 + 1;
+        let v = judge("", bomb);
+        assert_eq!(rules(&v), ["tarball-compression-ratio"]);
+        assert!(!v.accepted);
+        let mut raised = krate("big", "1.0.0", "");
+        raised.compressed_size = 11 * 1024 * 1024;
+        let text = "[[override]]\ncrates = [\"big\"]\ntarball.max-compressed-size = 20000000\n";
+        assert!(judge(text, raised).accepted);
+    }
+
+    #[test]
+    fn windows_and_case() {
+        let mut k = krate("paths", "1.0.0", "");
+        k.entries.push(file("src/aux.rs", 1, b""));
+        k.entries.push(file("data/Con", 1, b""));
+        k.entries.push(file("SRC/lib.rs", 1, b""));
+        k.entries.push(file("a./b", 1, b""));
+        k.entries.push(file("src/auxiliary.rs", 1, b""));
+        let v = judge("", k);
+        assert_eq!(
+            rules(&v),
+            ["tarball-windows-reserved-path", "tarball-windows-reserved-path", "tarball-windows-reserved-path", "tarball-case-collision"]
+        );
+        insta::assert_snapshot!(render(&v));
+    }
+
+    #[test]
+    fn provenance_is_opt_in() {
+        let mut k = krate("prov", "1.0.0", "");
+        k.entries.retain(|e| e.path == "Cargo.toml");
+        assert!(judge("", k).findings.is_empty());
+        let levels = "[levels]\ntarball-no-orig-manifest = \"warn\"\ntarball-no-vcs-info = \"warn\"\ntarball-dirty = \"warn\"\n";
+        let mut k = krate("prov", "1.0.0", "");
+        k.entries.retain(|e| e.path == "Cargo.toml");
+        let v = judge(levels, k);
+        assert_eq!(rules(&v), ["tarball-no-orig-manifest", "tarball-no-vcs-info"]);
+        assert!(v.accepted);
+        let mut dirty = krate("prov", "1.0.0", "");
+        dirty.kept.insert(".cargo_vcs_info.json".into(), br#"{"git":{"sha1":"ab","dirty":true}}"#.to_vec());
+        let v = judge(levels, dirty);
+        assert_eq!(rules(&v), ["tarball-dirty"]);
+        insta::assert_snapshot!(render(&v));
+    }
+}
