@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::support::fixtures::IN_DEPENDENCY_ORDER;
-use crate::support::registry::{Mode, Protocol, Registry};
+use crate::support::registry::{Mode, Options, Protocol, Registry};
 
 /// What the `all` consumer prints when every fixture resolved and built
 /// with the features it asked for.
@@ -15,7 +15,11 @@ const EXPECTED: &str = "HELLO, CONSUMER\n\
                         hello, renamed\n";
 
 fn build_every_fixture(protocol: Protocol, mode: Mode) {
-    let registry = Registry::with_mode(protocol, mode);
+    let options = Options {
+        mode,
+        ..Options::default()
+    };
+    let registry = Registry::with(protocol, options);
     registry.publish_all_fixtures();
     assert_no_dependency_names_a_registry(&registry);
     assert_lines_say_what_a_unix_build_cannot_show(&registry);

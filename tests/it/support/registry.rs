@@ -45,6 +45,61 @@ impl Mode {
     }
 }
 
+/// How the registry is set up beyond its protocol.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub mode: Mode,
+    /// `--auth-required`: cargo must send a token on every request.
+    pub auth_required: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Alternate,
+            auth_required: false,
+        }
+    }
+}
+
+/// Where cargo finds the index and the `.crate` files.
+struct Endpoints {
+    server: Option<StaticServer>,
+    crates: PathBuf,
+    index_url: String,
+    dl: String,
+}
+
+impl Endpoints {
+    fn new(sandbox: &Sandbox, protocol: Protocol, index: &Path) -> Self {
+        let endpoints = match protocol {
+            Protocol::Git => {
+                let crates = sandbox.path("crates");
+                Self {
+                    server: None,
+                    index_url: format!("file://{}", index.display()),
+                    dl: format!("file://{}/{{crate}}-{{version}}.crate", crates.display()),
+                    crates,
+                }
+            }
+            Protocol::Sparse => {
+                let www = sandbox.path("www");
+                fs::create_dir_all(&www).expect("creating the served directory");
+                let server = StaticServer::start(&www, &sandbox.path("http.log"));
+                let base = server.base_url();
+                Self {
+                    server: Some(server),
+                    crates: www.join("crates"),
+                    index_url: format!("sparse+{base}/index/"),
+                    dl: format!("{base}/crates/{{crate}}-{{version}}.crate"),
+                }
+            }
+        };
+        fs::create_dir_all(&endpoints.crates).expect("creating the crates directory");
+        endpoints
+    }
+}
+
 /// A registry under test, alive as long as this value.
 pub struct Registry {
     // Declared first so the server stops before the sandbox is deleted.
@@ -61,53 +116,34 @@ pub struct Registry {
 impl Registry {
     /// Creates the alternate registry `cg`.
     pub fn new(protocol: Protocol) -> Self {
-        Self::with_mode(protocol, Mode::Alternate)
+        Self::with(protocol, Options::default())
     }
 
     /// Creates the registry with `crategate init` and configures cargo.
-    pub fn with_mode(protocol: Protocol, mode: Mode) -> Self {
+    pub fn with(protocol: Protocol, options: Options) -> Self {
         let sandbox = Sandbox::new();
         let index = sandbox.path("index.git");
-        let (server, crates, index_url, dl) = match protocol {
-            Protocol::Git => {
-                let crates = sandbox.path("crates");
-                let url = format!("file://{}", index.display());
-                let dl = format!("file://{}/{{crate}}-{{version}}.crate", crates.display());
-                (None, crates, url, dl)
-            }
-            Protocol::Sparse => {
-                let www = sandbox.path("www");
-                fs::create_dir_all(&www).expect("creating the served directory");
-                let server = StaticServer::start(&www, &sandbox.path("http.log"));
-                let base = server.base_url();
-                let url = format!("sparse+{base}/index/");
-                let dl = format!("{base}/crates/{{crate}}-{{version}}.crate");
-                (Some(server), www.join("crates"), url, dl)
-            }
-        };
-        fs::create_dir_all(&crates).expect("creating the crates directory");
+        let Endpoints {
+            server,
+            crates,
+            index_url,
+            dl,
+        } = Endpoints::new(&sandbox, protocol, &index);
         let index_arg = index.to_str().expect("temporary paths are UTF-8");
-        sandbox
-            .crategate(&[
-                "init",
-                "--index",
-                index_arg,
-                "--dl",
-                &dl,
-                "--index-url",
-                &index_url,
-                "--mode",
-                mode.as_arg(),
-            ])
-            .success();
-        sandbox.configure_registry(&index_url, mode == Mode::Mirror);
+        let mut init = vec!["init", "--index", index_arg, "--dl", &dl];
+        init.extend(["--index-url", &index_url, "--mode", options.mode.as_arg()]);
+        if options.auth_required {
+            init.push("--auth-required");
+        }
+        sandbox.crategate(&init).success();
+        sandbox.configure_registry(&index_url, options);
         let registry = Self {
             server,
             sandbox,
             index,
             crates,
             index_url,
-            mode,
+            mode: options.mode,
             generation: Cell::new(0),
         };
         registry.refresh_served_index();

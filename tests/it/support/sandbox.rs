@@ -12,6 +12,7 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
+use super::registry::{Mode, Options};
 use super::run::{Outcome, run};
 
 /// A test's private directory tree and the environment built on it.
@@ -46,20 +47,36 @@ impl Sandbox {
     }
 
     /// Points cargo at the index at `index_url`: as the alternate
-    /// registry `cg`, or as the replacement of crates.io when `mirror`.
-    pub fn configure_registry(&self, index_url: &str, mirror: bool) {
-        let registry = if mirror {
-            format!(
+    /// registry `cg`, or as the replacement of crates.io for a mirror.
+    /// An index that requires authentication gets cargo's plain token
+    /// provider (see [`Sandbox::store_token`]).
+    pub fn configure_registry(&self, index_url: &str, options: Options) {
+        let registry = match options.mode {
+            Mode::Mirror => format!(
                 "[source.crates-io]\nreplace-with = \"cg-mirror\"\n\n\
                  [source.cg-mirror]\nregistry = \"{index_url}\"\n"
-            )
+            ),
+            Mode::Alternate => format!("[registries.cg]\nindex = \"{index_url}\"\n"),
+        };
+        let provider = if options.auth_required {
+            "\n[registry]\nglobal-credential-providers = [\"cargo:token\"]\n"
         } else {
-            format!("[registries.cg]\nindex = \"{index_url}\"\n")
+            ""
         };
         let config = format!(
-            "{registry}\n[net]\ngit-fetch-with-cli = false\nretry = 0\n\n[http]\ntimeout = 30\n"
+            "{registry}{provider}\n[net]\ngit-fetch-with-cli = false\nretry = 0\n\n\
+             [http]\ntimeout = 30\n"
         );
         fs::write(self.path("cargo-home/config.toml"), config).expect("writing cargo config");
+    }
+
+    /// Gives cargo `token` for the registry `cg`.
+    pub fn store_token(&self, token: &str) {
+        fs::write(
+            self.path("cargo-home/credentials.toml"),
+            format!("[registries.cg]\ntoken = \"{token}\"\n"),
+        )
+        .expect("writing cargo credentials");
     }
 
     /// `program` with the sandbox's environment and no other.
