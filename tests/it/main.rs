@@ -1,3 +1,10 @@
-//! One integration test binary: real git, real cargo.
+//! Integration tests: the crategate binary driven with real `git` and real
+//! `cargo`, never the network. Real cargo is the judge of every index
+//! crategate writes.
 
-mod index_repo;
+mod auth;
+mod consume;
+mod entry;
+mod refusals;
+mod support;
+mod yank;

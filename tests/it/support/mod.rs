@@ -1,0 +1,8 @@
+//! Helpers shared by the integration tests: isolated environments, bounded
+//! child processes, a static HTTP server, registries and fixture crates.
+
+pub mod fixtures;
+pub mod registry;
+pub mod run;
+pub mod sandbox;
+pub mod server;
