@@ -17,6 +17,10 @@ pub(super) struct Dep<'a> {
     pub registry_index: Option<&'a str>,
     /// A `path` or `git` dependency (never valid in a published crate).
     pub local: bool,
+    /// A dev-dependency without a version: `cargo package` drops those,
+    /// old versions of cargo left them in, and cargo ignores them when it
+    /// resolves a published crate.
+    pub ignored: bool,
 }
 
 type Table = BTreeMap<cargo_util_schemas::manifest::PackageName, InheritableDependency>;
@@ -34,6 +38,7 @@ fn kinds<'a>(
     ]
 }
 
+/// Every dependency that counts (see [`Dep::ignored`]).
 pub(super) fn all(m: &TomlManifest) -> Vec<Dep<'_>> {
     let mut out = Vec::new();
     for (kind, table) in kinds(
@@ -52,6 +57,7 @@ pub(super) fn all(m: &TomlManifest) -> Vec<Dep<'_>> {
             push(&mut out, &["target", cfg, kind], table);
         }
     }
+    out.retain(|d| !d.ignored);
     out
 }
 
@@ -72,6 +78,7 @@ fn push<'a>(out: &mut Vec<Dep<'a>>, prefix: &[&str], table: Option<&'a Table>) {
                 req: Some(req),
                 registry_index: None,
                 local: false,
+                ignored: false,
             },
             TomlDependency::Detailed(d) => Dep {
                 path,
@@ -79,6 +86,7 @@ fn push<'a>(out: &mut Vec<Dep<'a>>, prefix: &[&str], table: Option<&'a Table>) {
                 req: d.version.as_deref(),
                 registry_index: d.registry_index.as_deref(),
                 local: d.path.is_some() || d.git.is_some(),
+                ignored: prefix.last() == Some(&"dev-dependencies") && d.version.is_none(),
             },
         });
     }

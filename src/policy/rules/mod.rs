@@ -19,7 +19,11 @@ mod tarball;
 pub(crate) mod testing;
 mod versions;
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+
+use toml::Spanned;
+use toml::de::DeTable;
 
 use super::schema::Settings;
 use super::state::{Change, RegistryState, Upload};
@@ -99,6 +103,9 @@ pub(crate) struct Ctx<'a> {
     pub canonical: String,
     label: String,
     manifest_path: String,
+    /// The packaged manifest parsed with spans, once, on the first finding
+    /// that points into it.
+    spans: OnceCell<Option<Spanned<DeTable<'a>>>>,
     findings: &'a mut Vec<Finding>,
 }
 
@@ -117,6 +124,7 @@ impl<'a> Ctx<'a> {
             canonical: m.name.canonical(),
             label: format!("{}@{}", m.name, m.version),
             manifest_path: format!("{}-{}/Cargo.toml", m.name, m.version),
+            spans: OnceCell::new(),
             findings,
         }
     }
@@ -133,9 +141,14 @@ impl<'a> Ctx<'a> {
             Level::Warn => Severity::Warning,
             Level::Deny => Severity::Error,
         };
+        let text = self.krate.manifest_text.as_str();
         let location = report.key.and_then(|key| {
             let key: Vec<&str> = key.iter().map(String::as_str).collect();
-            locate::locate(&self.krate.manifest_text, &self.manifest_path, &key)
+            let root = self
+                .spans
+                .get_or_init(|| DeTable::parse(text).ok())
+                .as_ref()?;
+            locate::locate_in(root, text, &self.manifest_path, &key)
         });
         self.findings.push(Finding {
             rule,
