@@ -15,7 +15,8 @@ pub(super) struct Dep<'a> {
     pub req: Option<&'a str>,
     /// `registry-index`: `None` means crates.io.
     pub registry_index: Option<&'a str>,
-    /// A `path` or `git` dependency (never valid in a published crate).
+    /// A `path` or `git` dependency without a version (never valid in a
+    /// published crate; with a version, cargo takes it from the registry).
     pub local: bool,
     /// A dev-dependency without a version: `cargo package` drops those,
     /// old versions of cargo left them in, and cargo ignores them when it
@@ -85,7 +86,7 @@ fn push<'a>(out: &mut Vec<Dep<'a>>, prefix: &[&str], table: Option<&'a Table>) {
                 name: d.package.as_ref().map_or(key.as_str(), |p| p.as_str()),
                 req: d.version.as_deref(),
                 registry_index: d.registry_index.as_deref(),
-                local: d.path.is_some() || d.git.is_some(),
+                local: (d.path.is_some() || d.git.is_some()) && d.version.is_none(),
                 ignored: prefix.last() == Some(&"dev-dependencies") && d.version.is_none(),
             },
         });
