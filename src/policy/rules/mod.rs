@@ -205,3 +205,35 @@ impl Report {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{policy, render};
+    use super::*;
+    use crate::crate_file::Refusal;
+
+    #[test]
+    fn reader_refusals_are_always_errors() {
+        let refusal = Refusal {
+            rule: "tarball-path-traversal",
+            entry: Some("foo-1.0.0/../../etc/passwd".into()),
+            message: "the entry `foo-1.0.0/../../etc/passwd` leaves the package directory".into(),
+            help: "rebuild the .crate with `cargo package`".into(),
+        };
+        let upload = Upload {
+            path: "foo-1.0.0.crate".into(),
+            size: 10,
+            change: Change::Added,
+            read: Err(refusal),
+        };
+        let v = decide(&policy(""), &RegistryState::default(), &[upload]);
+        assert!(!v.accepted);
+        assert_eq!(v.findings[0].severity, Severity::Error);
+        assert_eq!(v.findings[0].krate, None);
+        insta::assert_snapshot!(render(&v));
+        let lowered = "[levels]\ntarball-path-traversal = \"warn\"\n";
+        let errors =
+            Policy::from_str(&format!("schema = 1\n{lowered}"), "p.toml").expect_err("fixed");
+        assert!(errors.to_string().contains("always deny"), "{errors}");
+    }
+}
