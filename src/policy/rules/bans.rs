@@ -54,6 +54,7 @@ fn build_script(ctx: &mut Ctx<'_>) {
                 help,
             )
             .value(script)
+            .key(&["package", "build"])
             .policy("levels.ban-build-script"),
         );
     }
