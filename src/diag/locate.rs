@@ -1,6 +1,7 @@
 //! Finding a key's value in a TOML text: line, column and the source line,
 //! for diagnostics that point into a packaged `Cargo.toml`.
 
+use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::Location;
@@ -30,6 +31,18 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize, &str) {
 #[must_use]
 pub fn locate(text: &str, file: &str, path: &[&str]) -> Option<Location> {
     let root = DeTable::parse(text).ok()?;
+    locate_in(&root, text, file, path)
+}
+
+/// [`locate`] in a table already parsed from `text` (parse once, locate
+/// many keys).
+#[must_use]
+pub fn locate_in(
+    root: &Spanned<DeTable<'_>>,
+    text: &str,
+    file: &str,
+    path: &[&str],
+) -> Option<Location> {
     let (first, rest) = path.split_first()?;
     let mut value = root.get_ref().get(*first)?;
     for key in rest {

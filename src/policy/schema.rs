@@ -3,7 +3,32 @@
 //! The top level and every `[[override]]` share one [`Settings`] shape;
 //! `schema` is only valid at the top level, `crates` only in overrides, and
 //! the reader limits and `[owners]` only at the top level (see
-//! `super::load`).
+//! `super::load`). Every key:
+//!
+//! | key | type | meaning |
+//! | --- | --- | --- |
+//! | `schema` | `1` | schema version (required, top level) |
+//! | `levels.<rule-id>` | `"deny"`/`"warn"`/`"allow"` | a rule's level (`crategate policy explain`) |
+//! | `tarball.max-compressed-size` | bytes | `.crate` size (default 10 MiB) |
+//! | `tarball.max-compression-ratio` | integer | unpacked / compressed (default 200) |
+//! | `tarball.max-unpacked-size`, `max-entries`, `max-manifest-size` | integers | reader limits (top level) |
+//! | `names.reserved` | names | reserved besides crates.io's |
+//! | `names.pattern` | regex | a name must match (searched, anchor it) |
+//! | `names.required-prefixes` | strings | a name must start with one |
+//! | `names.public-names-file` | path | public names, one a line, relative to the policy |
+//! | `names.public-allow` | names | public names that may be shadowed |
+//! | `metadata.required` | field names | `description`, `license` (or `license-file`), `repository`, `homepage`, `documentation`, `readme`, `authors`, `rust-version`, `edition`, `keywords`, `categories` |
+//! | `metadata.{repository,homepage,documentation}-pattern` | regex | the URL must match |
+//! | `metadata.registry-names` | strings | names of this registry in `package.publish` |
+//! | `licenses.allow` | SPDX licensees | allowed licenses, `WITH` exceptions included; empty = any |
+//! | `licenses.parse-mode` | `strict`/`crates-io`/`lax` | how `package.license` is read |
+//! | `licenses.clarify` | `[{ expression, sha256 }]` | license of a `license-file` with that sha256 |
+//! | `sources.allow-registries` | URLs or `crates-io` | dependency registries besides this one (default crates.io) |
+//! | `sources.reserved-prefixes` | strings | names never taken from crates.io |
+//! | `[[bans.deny]]` | `name`, `version`, `reason`, `use-instead`, `wrappers` | banned dependencies |
+//! | `owners.identity-env` | env var name | where the server puts the pusher identity |
+//! | `[[owners.allow]]` | `identities`, `crates` (globs) | who may publish and yank what |
+//! | `[[override]]` | `crates` (globs) + any key above except top-level ones | per-crate settings; lists add, scalars replace |
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;

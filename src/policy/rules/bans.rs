@@ -26,6 +26,12 @@ const NATIVE: &[(&[u8], &str)] = &[
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
     banned_deps(ctx);
+    build_script(ctx);
+    proc_macro(ctx);
+    native_executables(ctx);
+}
+
+fn build_script(ctx: &mut Ctx<'_>) {
     let k = ctx.krate;
     let p = k.manifest.package();
     let build = match &p.build {
@@ -48,9 +54,14 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
                 help,
             )
             .value(script)
+            .key(&["package", "build"])
             .policy("levels.ban-build-script"),
         );
     }
+}
+
+fn proc_macro(ctx: &mut Ctx<'_>) {
+    let k = ctx.krate;
     if k.manifest
         .toml
         .lib
@@ -70,6 +81,10 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
             .policy("levels.ban-proc-macro"),
         );
     }
+}
+
+fn native_executables(ctx: &mut Ctx<'_>) {
+    let k = ctx.krate;
     let native: Vec<(String, &str)> = k
         .entries
         .iter()

@@ -15,8 +15,13 @@ pub(super) struct Dep<'a> {
     pub req: Option<&'a str>,
     /// `registry-index`: `None` means crates.io.
     pub registry_index: Option<&'a str>,
-    /// A `path` or `git` dependency (never valid in a published crate).
+    /// A `path` or `git` dependency without a version (never valid in a
+    /// published crate; with a version, cargo takes it from the registry).
     pub local: bool,
+    /// A dev-dependency without a version: `cargo package` drops those,
+    /// old versions of cargo left them in, and cargo ignores them when it
+    /// resolves a published crate.
+    pub ignored: bool,
 }
 
 type Table = BTreeMap<cargo_util_schemas::manifest::PackageName, InheritableDependency>;
@@ -34,6 +39,7 @@ fn kinds<'a>(
     ]
 }
 
+/// Every dependency that counts (see [`Dep::ignored`]).
 pub(super) fn all(m: &TomlManifest) -> Vec<Dep<'_>> {
     let mut out = Vec::new();
     for (kind, table) in kinds(
@@ -52,6 +58,7 @@ pub(super) fn all(m: &TomlManifest) -> Vec<Dep<'_>> {
             push(&mut out, &["target", cfg, kind], table);
         }
     }
+    out.retain(|d| !d.ignored);
     out
 }
 
@@ -72,13 +79,15 @@ fn push<'a>(out: &mut Vec<Dep<'a>>, prefix: &[&str], table: Option<&'a Table>) {
                 req: Some(req),
                 registry_index: None,
                 local: false,
+                ignored: false,
             },
             TomlDependency::Detailed(d) => Dep {
                 path,
                 name: d.package.as_ref().map_or(key.as_str(), |p| p.as_str()),
                 req: d.version.as_deref(),
                 registry_index: d.registry_index.as_deref(),
-                local: d.path.is_some() || d.git.is_some(),
+                local: (d.path.is_some() || d.git.is_some()) && d.version.is_none(),
+                ignored: prefix.last() == Some(&"dev-dependencies") && d.version.is_none(),
             },
         });
     }

@@ -19,7 +19,11 @@ mod tarball;
 pub(crate) mod testing;
 mod versions;
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+
+use toml::Spanned;
+use toml::de::DeTable;
 
 use super::schema::Settings;
 use super::state::{Change, RegistryState, Upload};
@@ -99,6 +103,9 @@ pub(crate) struct Ctx<'a> {
     pub canonical: String,
     label: String,
     manifest_path: String,
+    /// The packaged manifest parsed with spans, once, on the first finding
+    /// that points into it.
+    spans: OnceCell<Option<Spanned<DeTable<'a>>>>,
     findings: &'a mut Vec<Finding>,
 }
 
@@ -117,6 +124,7 @@ impl<'a> Ctx<'a> {
             canonical: m.name.canonical(),
             label: format!("{}@{}", m.name, m.version),
             manifest_path: format!("{}-{}/Cargo.toml", m.name, m.version),
+            spans: OnceCell::new(),
             findings,
         }
     }
@@ -131,9 +139,14 @@ impl<'a> Ctx<'a> {
         let Some(severity) = self.settings.level(rule).severity() else {
             return;
         };
+        let text = self.krate.manifest_text.as_str();
         let location = report.key.and_then(|key| {
             let key: Vec<&str> = key.iter().map(String::as_str).collect();
-            locate::locate(&self.krate.manifest_text, &self.manifest_path, &key)
+            let root = self
+                .spans
+                .get_or_init(|| DeTable::parse(text).ok())
+                .as_ref()?;
+            locate::locate_in(root, text, &self.manifest_path, &key)
         });
         self.findings.push(Finding {
             rule,
@@ -188,5 +201,37 @@ impl Report {
     pub fn policy(mut self, key: impl Into<String>) -> Self {
         self.policy_key = Some(key.into());
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{policy, render};
+    use super::*;
+    use crate::crate_file::Refusal;
+
+    #[test]
+    fn reader_refusals_are_always_errors() {
+        let refusal = Refusal {
+            rule: "tarball-path-traversal",
+            entry: Some("foo-1.0.0/../../etc/passwd".into()),
+            message: "the entry `foo-1.0.0/../../etc/passwd` leaves the package directory".into(),
+            help: "rebuild the .crate with `cargo package`".into(),
+        };
+        let upload = Upload {
+            path: "foo-1.0.0.crate".into(),
+            size: 10,
+            change: Change::Added,
+            read: Err(refusal),
+        };
+        let v = decide(&policy(""), &RegistryState::default(), &[upload]);
+        assert!(!v.accepted);
+        assert_eq!(v.findings[0].severity, Severity::Error);
+        assert_eq!(v.findings[0].krate, None);
+        insta::assert_snapshot!(render(&v));
+        let lowered = "[levels]\ntarball-path-traversal = \"warn\"\n";
+        let errors =
+            Policy::from_str(&format!("schema = 1\n{lowered}"), "p.toml").expect_err("fixed");
+        assert!(errors.to_string().contains("always deny"), "{errors}");
     }
 }

@@ -19,9 +19,35 @@ pub(super) fn check(state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) 
     let name = ctx.krate.manifest.name.to_string();
     let key = ["package", "name"];
     reserved(ctx, &name);
+    pattern_and_prefixes(ctx, &name);
+    let existing = state
+        .crates
+        .get(&ctx.canonical)
+        .map(|c| c.name.as_str())
+        .or_else(|| push.names.get(&ctx.canonical).map(String::as_str));
+    match existing {
+        Some(other) if other != name => {
+            let (message, help) = (
+                format!(
+                    "`{name}` is the same crate name as `{other}` already in the registry (names compare lowercase, with `-` equal to `_`)"
+                ),
+                format!("publish it as `{other}`, or choose another name"),
+            );
+            ctx.report(
+                "name-collision",
+                Report::new(message, help).value(&name).key(&key),
+            );
+        }
+        Some(_) => {}
+        None => shadows_public(ctx, &name),
+    }
+}
+
+fn pattern_and_prefixes(ctx: &mut Ctx<'_>, name: &str) {
+    let key = ["package", "name"];
     let names = &ctx.settings.names;
     if let Some(pattern) = &names.pattern
-        && !pattern.get().0.is_match(&name)
+        && !pattern.get().0.is_match(name)
     {
         let help = format!("rename the crate to match `{}`", pattern.text());
         ctx.report(
@@ -30,7 +56,7 @@ pub(super) fn check(state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) 
                 format!("`{name}` does not match the required name pattern"),
                 help,
             )
-            .value(&name)
+            .value(name)
             .key(&key)
             .policy("names.pattern"),
         );
@@ -52,31 +78,10 @@ pub(super) fn check(state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) 
                 format!("`{name}` does not start with a required prefix"),
                 format!("rename the crate to start with one of {list}"),
             )
-            .value(&name)
+            .value(name)
             .key(&key)
             .policy("names.required-prefixes"),
         );
-    }
-    let existing = state
-        .crates
-        .get(&ctx.canonical)
-        .map(|c| c.name.as_str())
-        .or_else(|| push.names.get(&ctx.canonical).map(String::as_str));
-    match existing {
-        Some(other) if other != name => {
-            let (message, help) = (
-                format!(
-                    "`{name}` is the same crate name as `{other}` already in the registry (names compare lowercase, with `-` equal to `_`)"
-                ),
-                format!("publish it as `{other}`, or choose another name"),
-            );
-            ctx.report(
-                "name-collision",
-                Report::new(message, help).value(&name).key(&key),
-            );
-        }
-        Some(_) => {}
-        None => shadows_public(ctx, &name),
     }
 }
 

@@ -99,7 +99,7 @@ mod tests {
 
     #[test]
     fn registries_and_wildcards() {
-        let rest = "[dependencies]\nserde = \"1\"\nany = \"*\"\nold = {}\n[target.'cfg(unix)'.dependencies.other]\nversion = \"1\"\nregistry-index = \"https://elsewhere.test/index\"\n[dev-dependencies.ours]\nversion = \"1\"\nregistry-index = \"sparse+https://reg.test/index/\"\n";
+        let rest = "[dependencies]\nserde = \"1\"\nany = \"*\"\nold = {}\n[dev-dependencies.local-only]\npath = \"../x\"\n[dev-dependencies.old-style]\npath = \"../y\"\nversion = \"0.1\"\n[build-dependencies.gitdep]\ngit = \"https://x.test/r\"\n[target.'cfg(unix)'.dependencies.other]\nversion = \"1\"\nregistry-index = \"https://elsewhere.test/index\"\n[dev-dependencies.ours]\nversion = \"1\"\nregistry-index = \"sparse+https://reg.test/index/\"\n";
         let state = RegistryState {
             index_url: Some("https://reg.test/index".into()),
             ..RegistryState::default()
@@ -110,6 +110,7 @@ mod tests {
             [
                 "dependency-wildcard",
                 "dependency-wildcard",
+                "source-not-allowed",
                 "source-not-allowed"
             ]
         );
@@ -121,7 +122,14 @@ mod tests {
             &state,
             &[added(krate("foo", "1.0.0", rest))],
         );
-        assert_eq!(rules(&v), ["dependency-wildcard", "dependency-wildcard"]);
+        assert_eq!(
+            rules(&v),
+            [
+                "dependency-wildcard",
+                "dependency-wildcard",
+                "source-not-allowed"
+            ]
+        );
     }
 
     #[test]

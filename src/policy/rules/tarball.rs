@@ -174,12 +174,15 @@ mod tests {
     fn sizes_and_ratio() {
         let mut k = krate("big", "1.0.0", "");
         k.compressed_size = 11 * 1024 * 1024;
-        assert_eq!(rules(&judge("", k)), ["tarball-too-large"]);
+        let v = judge("", k);
+        assert_eq!(rules(&v), ["tarball-too-large"]);
+        insta::assert_snapshot!("too_large", render(&v));
         let mut bomb = krate("bomb", "1.0.0", "");
         bomb.unpacked_size = 500 * 1000 + 1;
         let v = judge("", bomb);
         assert_eq!(rules(&v), ["tarball-compression-ratio"]);
         assert!(!v.accepted);
+        insta::assert_snapshot!("ratio", render(&v));
         let mut raised = krate("big", "1.0.0", "");
         raised.compressed_size = 11 * 1024 * 1024;
         let text = "[[override]]\ncrates = [\"big\"]\ntarball.max-compressed-size = 20000000\n";
@@ -221,6 +224,7 @@ mod tests {
             ["tarball-no-orig-manifest", "tarball-no-vcs-info"]
         );
         assert!(v.accepted);
+        insta::assert_snapshot!("unproven", render(&v));
         let mut dirty = krate("prov", "1.0.0", "");
         dirty.kept.insert(
             ".cargo_vcs_info.json".into(),

@@ -133,10 +133,9 @@ mod tests {
         assert_eq!(rules(&v), ["version-prerelease", "version-build-metadata"]);
         insta::assert_snapshot!(render(&v));
         let long = format!("1.0.0-{}", "a".repeat(150));
-        assert_eq!(
-            rules(&judge("", krate("foo", &long, ""))),
-            ["version-too-long"]
-        );
+        let v = judge("", krate("foo", &long, ""));
+        assert_eq!(rules(&v), ["version-too-long"]);
+        insta::assert_snapshot!("too_long", render(&v));
     }
 
     #[test]
@@ -162,9 +161,8 @@ mod tests {
         );
         let mut modified = added(krate("foo", "3.0.0", ""));
         modified.change = Change::Modified;
-        assert_eq!(
-            rules(&decide(&p, &RegistryState::default(), &[modified])),
-            ["version-replaced"]
-        );
+        let v = decide(&p, &RegistryState::default(), &[modified]);
+        assert_eq!(rules(&v), ["version-replaced"]);
+        insta::assert_snapshot!("replaced", render(&v));
     }
 }
