@@ -10,6 +10,7 @@ pub mod cli;
 pub mod crate_file;
 pub mod crate_name;
 pub mod diag;
+pub mod fault;
 pub mod git;
 pub mod hook;
 pub mod index;

@@ -240,6 +240,7 @@ impl Store {
         let new_objects = build_commit(&writer, parent, changes, message)
             .map_err(self.op("building the commit"))?;
         let commit = *new_objects.last().expect("the commit is the last new object");
+        crate::fault::point("objects-staged");
         self.flush_pack(&writer, &odb, &mempack, &new_objects)?;
         let log = format!("crategate: {}", message.lines().next().unwrap_or_default());
         let moved = if let Some(parent) = parent {
@@ -260,11 +261,13 @@ impl Store {
                 source,
             },
         })?;
+        crate::fault::point("ref-updated");
         let ref_path = self.git_dir.join(&self.branch);
         sync_path(&ref_path)?;
         if let Some(dir) = ref_path.parent() {
             sync_path(dir)?;
         }
+        crate::fault::point("ref-synced");
         self.update_worktree(changes)?;
         self.consolidate_packs();
         Ok(commit)
@@ -310,6 +313,7 @@ impl Store {
         builder
             .write(&pack_dir, 0o444)
             .map_err(self.op("writing the pack"))?;
+        crate::fault::point("pack-written");
         let name = builder
             .name()
             .map_err(self.op("naming the pack"))?
@@ -319,6 +323,7 @@ impl Store {
             sync_path(&pack_dir.join(format!("pack-{name}.{ext}")))?;
         }
         sync_path(&pack_dir)?;
+        crate::fault::point("pack-synced");
         mempack
             .reset()
             .map_err(self.op("clearing staged objects"))?;
