@@ -162,7 +162,16 @@ fn commit_message(versions: &[NewVersion]) -> String {
 fn yank(args: &YankArgs, yanked: bool) -> anyhow::Result<Outcome> {
     let index = open(&args.index)?;
     let name = CrateName::new(&args.name)?;
-    let changed = index.set_yanked(&name, &args.version, yanked)?;
+    let changed = match index.set_yanked(&name, &args.version, yanked) {
+        Ok(changed) => changed,
+        Err(missing @ IndexError::NotFound { .. }) => {
+            eprintln!(
+                "error[version-not-found]: {missing}\n  help: `crategate index entry` shows the name and version a .crate has"
+            );
+            return Ok(Outcome::Refused);
+        }
+        Err(other) => return Err(other.into()),
+    };
     let state = if yanked { "yanked" } else { "not yanked" };
     if changed {
         println!("{name} {} is now {state}", args.version);

@@ -239,7 +239,9 @@ impl Store {
             .map_err(self.op("staging objects"))?;
         let new_objects = build_commit(&writer, parent, changes, message)
             .map_err(self.op("building the commit"))?;
-        let commit = *new_objects.last().expect("the commit is the last new object");
+        let commit = *new_objects
+            .last()
+            .expect("the commit is the last new object");
         crate::fault::point("objects-staged");
         self.flush_pack(&writer, &odb, &mempack, &new_objects)?;
         let log = format!("crategate: {}", message.lines().next().unwrap_or_default());
@@ -383,7 +385,10 @@ fn build_commit(
             if parts.peek().is_none() {
                 break;
             }
-            let sub = dir.get_name(part).expect("the updated tree holds every changed path").id();
+            let sub = dir
+                .get_name(part)
+                .expect("the updated tree holds every changed path")
+                .id();
             written.insert(sub);
             dir = repo.find_tree(sub)?;
         }
