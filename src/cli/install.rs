@@ -49,6 +49,9 @@ pub struct Args {
     /// Run `git update-server-info` in the index after each update (dumb HTTP).
     #[arg(long)]
     update_server_info: bool,
+    /// Keep this directory equal to what static pages would serve (crates/ and index/).
+    #[arg(long, value_name = "DIR")]
+    export: Option<PathBuf>,
     /// The crategate binary the hooks run; default: this one.
     #[arg(long, value_name = "PATH")]
     binary: Option<PathBuf>,
@@ -89,6 +92,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         }),
         identity_env: args.identity_env.clone(),
         update_server_info: args.update_server_info,
+        export: args.export.as_deref().map(absolute_new).transpose()?,
     };
     write(&git_dir.join(config::FILE_NAME), &config.to_toml(), false)?;
     for (hook, target) in HOOKS.iter().zip(&targets) {
@@ -156,6 +160,12 @@ fn write(path: &Path, text: &str, executable: bool) -> anyhow::Result<()> {
     std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(mode))
         .with_context(|| format!("setting permissions of {}", temp.display()))?;
     std::fs::rename(&temp, path).with_context(|| format!("installing {}", path.display()))
+}
+
+/// An absolute path for a directory that may not exist yet.
+fn absolute_new(path: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(path).with_context(|| format!("creating {}", path.display()))?;
+    absolute(path)
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {

@@ -55,8 +55,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     if args.check && drift {
         return Ok(Outcome::Refused);
     }
-    if report.commit.is_some() && recorded.is_some_and(|c| c.update_server_info) {
-        crate::git::update_server_info(&index_dir)?;
+    if !args.check
+        && let Some(config) = &recorded
+    {
+        crate::hook::refresh_served(config, &repo, &branch, &index)?;
     }
     Ok(if report.skipped.is_empty() {
         Outcome::Done

@@ -16,7 +16,7 @@ mod store;
 pub use command::{git_command, update_server_info};
 pub use crate_repo::{BlobRef, CrateRepo, FileChange};
 pub use git2::Oid;
-pub use store::{Change, DEFAULT_BRANCH, Snapshot, Store, WriteLock};
+pub use store::{Change, DEFAULT_BRANCH, FileAt, Snapshot, Store, WriteLock};
 
 use std::path::PathBuf;
 

@@ -17,6 +17,10 @@ const LOCK_FILE: &str = "crategate.lock";
 /// `gc.autoPackLimit` default).
 const MAX_PACKS: usize = 50;
 
+/// A file as a later commit has it: its path, and its contents (`None`
+/// when that commit deleted it).
+pub type FileAt = (String, Option<Vec<u8>>);
+
 /// One file to write at the next commit.
 #[derive(Debug, Clone)]
 pub struct Change {
@@ -217,6 +221,51 @@ impl Store {
             })
             .map_err(self.op("listing the index"))?;
         Ok(out)
+    }
+
+    /// The files that differ between two snapshots of the branch (`from`
+    /// absent: every file), with their contents now (`None`: deleted).
+    pub fn changed_files(
+        &self,
+        from: Option<Oid>,
+        to: &Snapshot<'_>,
+    ) -> Result<Vec<FileAt>, GitError> {
+        let old = from
+            .map(|id| self.repo.find_commit(id).and_then(|c| c.tree()))
+            .transpose()
+            .map_err(self.op("reading an earlier index commit"))?;
+        let diff = self
+            .repo
+            .diff_tree_to_tree(old.as_ref(), Some(&to.tree), None)
+            .map_err(self.op("comparing index commits"))?;
+        let mut out = Vec::with_capacity(diff.deltas().len());
+        for delta in diff.deltas() {
+            let Some(path) = delta.new_file().path().or_else(|| delta.old_file().path()) else {
+                continue;
+            };
+            let path = path.to_string_lossy().into_owned();
+            let content = if delta.status() == git2::Delta::Deleted {
+                None
+            } else {
+                let blob = self
+                    .repo
+                    .find_blob(delta.new_file().id())
+                    .map_err(self.op("reading an index file"))?;
+                Some(blob.content().to_vec())
+            };
+            out.push((path, content));
+        }
+        Ok(out)
+    }
+
+    /// Whether `ancestor` is in the history of the branch at `snapshot`.
+    #[must_use]
+    pub fn contains(&self, snapshot: &Snapshot<'_>, ancestor: Oid) -> bool {
+        ancestor == snapshot.commit
+            || self
+                .repo
+                .graph_descendant_of(snapshot.commit, ancestor)
+                .unwrap_or(false)
     }
 
     /// Commits `changes` on top of `parent` (the tip the caller read under

@@ -30,6 +30,10 @@ pub struct HookConfig {
     /// indexes served over dumb HTTP.
     #[serde(default)]
     pub update_server_info: bool,
+    /// A directory kept equal to what static pages would serve: the crate
+    /// files and the sparse index (see `crate::publish::export`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<PathBuf>,
 }
 
 /// Why the configuration cannot be used.
@@ -107,6 +111,7 @@ mod tests {
             branch: Some("refs/heads/main".into()),
             identity_env: Some("REMOTE_USER".into()),
             update_server_info: true,
+            export: Some("/srv/www/registry".into()),
         };
         std::fs::write(dir.path().join(FILE_NAME), config.to_toml()).expect("write");
         assert_eq!(HookConfig::load(dir.path()).expect("load"), config);

@@ -33,6 +33,23 @@ pub enum HookError {
     },
 }
 
+/// After the index changed: what serves it follows (`git update-server-info`
+/// for dumb HTTP, the export directory).
+pub fn refresh_served(
+    config: &HookConfig,
+    repo: &CrateRepo,
+    branch: &str,
+    index: &crate::index::Index,
+) -> Result<(), HookError> {
+    if config.update_server_info {
+        crate::git::update_server_info(&config.index)?;
+    }
+    if let Some(dir) = &config.export {
+        crate::publish::export(repo, branch, index, dir)?;
+    }
+    Ok(())
+}
+
 /// The branch the hooks judge and publish: the configured one, else the
 /// one HEAD points at.
 pub fn tracked_branch(config: &HookConfig, repo: &CrateRepo) -> Result<String, HookError> {

@@ -11,7 +11,7 @@ use std::path::Path;
 use super::HookError;
 use super::config::HookConfig;
 use super::updates::parse_updates;
-use crate::git::{CrateRepo, update_server_info};
+use crate::git::CrateRepo;
 use crate::index::Index;
 use crate::publish::{self, Report};
 
@@ -28,8 +28,6 @@ pub fn run(git_dir: &Path, stdin: &str) -> Result<Option<Report>, HookError> {
     let index = Index::open(&config.index)?;
     let pusher = config.identity();
     let report = publish::catch_up(&repo, &branch, &index, pusher.as_deref())?;
-    if report.commit.is_some() && config.update_server_info {
-        update_server_info(&config.index)?;
-    }
+    super::refresh_served(&config, &repo, &branch, &index)?;
     Ok(Some(report))
 }

@@ -8,7 +8,7 @@ use super::line::{self, ParsedLine};
 use super::path::IndexPath;
 use super::registry::{Index, IndexError};
 use crate::crate_name::{CrateName, canonical};
-use crate::git::Snapshot;
+use crate::git::{FileAt, Oid, Snapshot};
 
 /// The trailer naming the crate-repository commit an index commit reflects.
 pub const CRATE_COMMIT_TRAILER: &str = "Crate-Commit";
@@ -77,6 +77,19 @@ impl View<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// The commit this view reads.
+    #[must_use]
+    pub fn commit(&self) -> Oid {
+        self.snapshot.commit
+    }
+
+    /// Index files changed since `from` (an earlier commit of this index;
+    /// absent or unknown: every file), with their contents now.
+    pub fn changed_since(&self, from: Option<Oid>) -> Result<Vec<FileAt>, IndexError> {
+        let from = from.filter(|id| self.index.store.contains(&self.snapshot, *id));
+        Ok(self.index.store.changed_files(from, &self.snapshot)?)
     }
 
     /// The text of an index file (empty when there is none).

@@ -9,12 +9,14 @@
 //! repaired by the next one, and two racing runs publish each version
 //! once: the second finds nothing left to do.
 
+mod export;
 mod reconcile;
 
 use std::fmt::Write as _;
 
 use semver::Version;
 
+pub use export::{Exported, export};
 pub use reconcile::reconcile;
 
 use crate::crate_file::{self, Limits};
@@ -57,6 +59,11 @@ pub enum PublishError {
     Git(#[from] GitError),
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Whether a path in the crate repository is a crate file.
