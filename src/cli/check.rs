@@ -15,7 +15,6 @@ use crate::diag::{Verdict, human, json, plain};
 use crate::policy::{Change, Policy, RegistryState, Upload, decide};
 
 /// The policy `check` uses without `--policy`: crates.io's rules.
-const DEFAULT_POLICY: &str = include_str!("../../policies/default.toml");
 
 /// How many findings plain output shows before counting the rest.
 pub const PLAIN_CAP: usize = 50;
@@ -51,7 +50,7 @@ pub struct CheckArgs {
 pub fn load_policy(path: Option<&PathBuf>) -> anyhow::Result<Policy> {
     Ok(match path {
         Some(path) => Policy::load(path)?,
-        None => Policy::from_str(DEFAULT_POLICY, "policies/default.toml")?,
+        None => Policy::from_str(crate::policy::DEFAULT_POLICY, "policies/default.toml")?,
     })
 }
 

@@ -31,36 +31,47 @@ pub enum Server {
 pub struct Args {
     /// The crate repository on the server (usually bare).
     #[arg(long, value_name = "DIR")]
-    repo: PathBuf,
+    pub(crate) repo: PathBuf,
     /// The index repository, created with `crategate init`.
     #[arg(long, value_name = "DIR")]
-    index: PathBuf,
+    pub(crate) index: PathBuf,
     /// The policy file that judges pushes.
     #[arg(long, value_name = "FILE")]
-    policy: PathBuf,
+    pub(crate) policy: PathBuf,
     /// The branch to guard and publish; default: the branch HEAD points at.
     #[arg(long, value_name = "NAME")]
-    branch: Option<String>,
+    pub(crate) branch: Option<String>,
     /// Environment variable naming the pusher (e.g. `REMOTE_USER`, `GL_USERNAME`).
     #[arg(long, value_name = "VAR")]
-    identity_env: Option<String>,
+    pub(crate) identity_env: Option<String>,
     #[arg(long, value_enum, default_value_t = Server::Plain)]
-    server: Server,
+    pub(crate) server: Server,
     /// Run `git update-server-info` in the index after each update (dumb HTTP).
     #[arg(long)]
-    update_server_info: bool,
+    pub(crate) update_server_info: bool,
     /// Keep this directory equal to what static pages would serve (crates/ and index/).
     #[arg(long, value_name = "DIR")]
-    export: Option<PathBuf>,
+    pub(crate) export: Option<PathBuf>,
     /// The crategate binary the hooks run; default: this one.
     #[arg(long, value_name = "PATH")]
-    binary: Option<PathBuf>,
+    pub(crate) binary: Option<PathBuf>,
     /// Replace hook files that crategate did not write.
     #[arg(long)]
-    force: bool,
+    pub(crate) force: bool,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let (git_dir, written) = install(args)?;
+    println!("Installed the crategate hooks in {}", git_dir.display());
+    for path in &written {
+        println!("  {}", path.display());
+    }
+    Ok(Outcome::Done)
+}
+
+/// Installs the hooks; returns the repository's git directory and the
+/// files written.
+pub(crate) fn install(args: &Args) -> anyhow::Result<(PathBuf, Vec<PathBuf>)> {
     let repo = CrateRepo::open(&args.repo)
         .with_context(|| format!("opening the crate repository {}", args.repo.display()))?;
     let git_dir = repo.git_dir().to_owned();
@@ -111,15 +122,9 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             git_dir.display()
         );
     }
-    println!("Installed the crategate hooks in {}", git_dir.display());
-    for target in &targets {
-        println!("  {}", target.display());
-    }
-    println!(
-        "  configuration: {}",
-        git_dir.join(config::FILE_NAME).display()
-    );
-    Ok(Outcome::Done)
+    let mut written = targets;
+    written.push(git_dir.join(config::FILE_NAME));
+    Ok((git_dir, written))
 }
 
 fn hook_path(git_dir: &Path, server: Server, hook: &str) -> PathBuf {

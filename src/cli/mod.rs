@@ -5,6 +5,7 @@
 //! broken repository).
 
 mod check;
+mod demo;
 mod hook;
 mod index;
 mod init;
@@ -26,6 +27,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Build a throwaway registry, push good and bad crates, and build against it.
+    Demo(demo::Args),
     /// Create an index repository (bare git, `config.json` on its default branch).
     Init(init::Args),
     /// Read and write the index directly.
@@ -68,6 +71,7 @@ impl Cli {
     #[must_use]
     pub fn run(self) -> ExitCode {
         let result = match self.command {
+            Command::Demo(args) => demo::run(&args).map(Outcome::code),
             Command::Init(args) => init::run(&args).map(Outcome::code),
             Command::Index(command) => index::run(command).map(Outcome::code),
             Command::Install(args) => install::run(&args).map(Outcome::code),

@@ -31,6 +31,9 @@ use crate::crate_file::Limits;
 use checked::Merge;
 use schema::{Owners, Settings};
 
+/// `policies/default.toml`, built in: what `check` uses without `--policy`.
+pub const DEFAULT_POLICY: &str = include_str!("../../policies/default.toml");
+
 /// The schema version this build reads (`schema = 1`).
 pub const SCHEMA: u64 = 1;
 
