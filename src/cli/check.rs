@@ -14,8 +14,6 @@ use crate::crate_file::read_crate;
 use crate::diag::{Verdict, human, json, plain};
 use crate::policy::{Change, Policy, RegistryState, Upload, decide};
 
-/// The policy `check` uses without `--policy`: crates.io's rules.
-
 /// How many findings plain output shows before counting the rest.
 pub const PLAIN_CAP: usize = 50;
 

@@ -26,23 +26,20 @@ const REGISTRY: &str = "demo";
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let temp;
-    let root = match &args.keep {
-        Some(dir) => {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-            if std::fs::read_dir(dir)?.next().is_some() {
-                bail!(
-                    "{} is not empty; give --keep a new or empty directory",
-                    dir.display()
-                );
-            }
-            dir.canonicalize()?
+    let root = if let Some(dir) = &args.keep {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        if std::fs::read_dir(dir)?.next().is_some() {
+            bail!(
+                "{} is not empty; give --keep a new or empty directory",
+                dir.display()
+            );
         }
-        None => {
-            temp = tempfile::Builder::new()
-                .prefix("crategate-demo-")
-                .tempdir()?;
-            temp.path().to_owned()
-        }
+        dir.canonicalize()?
+    } else {
+        temp = tempfile::Builder::new()
+            .prefix("crategate-demo-")
+            .tempdir()?;
+        temp.path().to_owned()
     };
     let demo = Demo::new(&root);
     demo.run()?;
@@ -75,7 +72,7 @@ impl Demo {
 
     fn run(&self) -> anyhow::Result<()> {
         println!(
-            "crategate demo: a private registry in {}\n",
+            "crategate demo: a private registry in {}",
             self.root.display()
         );
         self.set_up()?;
@@ -242,7 +239,7 @@ impl Demo {
             .lines()
             .filter(|l| l.starts_with("remote:"))
         {
-            println!("   {line}");
+            println!("   {}", line.trim_end());
         }
         println!(
             "   git push: {}",
@@ -281,7 +278,7 @@ impl Demo {
             .unwrap_or("version = ?");
         println!(
             "   Cargo.lock: demo-greet {}",
-            greet.trim_start_matches("version = ")
+            greet.trim_start_matches("version = ").trim_matches('"')
         );
         Ok(())
     }
