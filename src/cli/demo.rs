@@ -49,7 +49,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             dir.display()
         ),
         None => {
-            println!("\n(Run `crategate demo --keep DIR` to keep the registry and explore it.)")
+            println!("\n(Run `crategate demo --keep DIR` to keep the registry and explore it.)");
         }
     }
     Ok(Outcome::Done)

@@ -4,6 +4,7 @@
 
 mod auth;
 mod consume;
+mod demo;
 mod entry;
 mod refusals;
 mod support;
