@@ -11,6 +11,7 @@
 
 mod export;
 mod reconcile;
+pub mod yank_list;
 
 use std::fmt::Write as _;
 
