@@ -114,6 +114,9 @@ fn post_receive(git_dir: &std::path::Path, stdin: &str) -> Outcome {
             for (name, version) in &report.yanked {
                 println!("crategate: yanked {name} {version}");
             }
+            for (name, version) in &report.unyanked {
+                println!("crategate: unyanked {name} {version}");
+            }
             for skipped in &report.skipped {
                 println!(
                     "warning: crategate: {} was not published: {}",

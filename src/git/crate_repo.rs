@@ -191,6 +191,25 @@ impl CrateRepo {
         Ok(out)
     }
 
+    /// The blob at `path` in a commit's tree, if there is a file there.
+    pub fn file(&self, commit: Oid, path: &str) -> Result<Option<BlobRef>, GitError> {
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(self.op("reading a commit"))?;
+        let Ok(entry) = tree.get_path(Path::new(path)) else {
+            return Ok(None);
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Ok(None);
+        }
+        Ok(Some(BlobRef {
+            id: entry.id(),
+            mode: u32::try_from(entry.filemode()).unwrap_or(0),
+        }))
+    }
+
     /// The size of a blob, read from its header without loading it.
     pub fn blob_size(&self, id: Oid) -> Result<u64, GitError> {
         let odb = self
