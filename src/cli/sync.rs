@@ -49,7 +49,11 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             .head_branch()
             .context("the crate repository's HEAD is not a branch; pass --branch")?,
     };
-    let report = publish::reconcile(&repo, &branch, &index, None, !args.check)?;
+    let limits = match &recorded {
+        Some(config) => crate::hook::load_policy(config)?.limits().clone(),
+        None => crate::crate_file::Limits::default(),
+    };
+    let report = publish::reconcile(&repo, &branch, &index, &limits, None, !args.check)?;
     print_report(&report, args.check);
     let drift = report.changed_index() || !report.skipped.is_empty();
     if args.check && drift {

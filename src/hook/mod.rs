@@ -6,6 +6,7 @@ pub mod post_receive;
 pub mod pre_receive;
 pub mod push;
 pub mod updates;
+mod yank_list;
 
 use config::HookConfig;
 
@@ -48,6 +49,15 @@ pub fn refresh_served(
         crate::publish::export(repo, branch, index, dir)?;
     }
     Ok(())
+}
+
+/// The policy the configuration names; a policy that does not load means
+/// nothing can be judged (fail closed).
+pub fn load_policy(config: &HookConfig) -> Result<crate::policy::Policy, HookError> {
+    crate::policy::Policy::load(&config.policy).map_err(|errors| HookError::Policy {
+        path: config.policy.clone(),
+        errors: errors.to_string(),
+    })
 }
 
 /// The branch the hooks judge and publish: the configured one, else the

@@ -21,11 +21,10 @@ use super::{HookError, tracked_branch};
 use crate::crate_file::{self, Refusal};
 use crate::crate_name::canonical;
 use crate::diag::{Finding, Severity, Verdict};
-use crate::git::{BlobRef, CrateRepo, FileChange, Oid};
+use crate::git::{BlobRef, CrateRepo, Oid};
 use crate::index::{Index, View};
-use crate::policy::{
-    Change, Policy, PublishedCrate, PublishedVersion, RegistryState, Upload, decide,
-};
+use crate::policy::{Change, PublishedCrate, PublishedVersion, RegistryState, Upload, decide};
+use crate::publish::yank_list::YANK_LIST;
 use crate::publish::{MAX_FILE_SIZE, is_crate_path};
 
 /// What the hook was given besides stdin.
@@ -48,10 +47,7 @@ pub struct Judgement {
 /// Judges one push.
 pub fn run(git_dir: &Path, stdin: &str, env: &HookEnv) -> Result<Judgement, HookError> {
     let config = HookConfig::load(git_dir)?;
-    let policy = Policy::load(&config.policy).map_err(|errors| HookError::Policy {
-        path: config.policy.clone(),
-        errors: errors.to_string(),
-    })?;
+    let policy = super::load_policy(&config)?;
     let rules = PushRules::from_policy(&policy);
     let repo = CrateRepo::open_in_hook(git_dir, env.quarantine.as_deref())?;
     let branch = tracked_branch(&config, &repo)?;
@@ -70,7 +66,7 @@ pub fn run(git_dir: &Path, stdin: &str, env: &HookEnv) -> Result<Judgement, Hook
     }
     let index = Index::open(&config.index)?;
     let view = index.view()?;
-    let mut state = registry_state(&view, &repo, &branch, &uploads)?;
+    let mut state = registry_state(&view, &repo, policy.limits(), &branch, &uploads)?;
     state.index_url = Some(index.settings().index_url.clone());
     state.pusher = config.identity().or_else(|| {
         policy
@@ -103,6 +99,10 @@ fn collect(
     findings: &mut Vec<Finding>,
 ) -> Result<(), HookError> {
     for change in repo.changes(old, new)? {
+        if change.path == YANK_LIST {
+            super::yank_list::judge(repo, rules, old, new, uploads, findings)?;
+            continue;
+        }
         let is_crate = is_crate_path(&change.path);
         findings.extend(rules.check_path(&change, is_crate));
         if !is_crate {
@@ -114,19 +114,31 @@ fn collect(
             (Some(_), Some(new)) => (Change::Modified, *new),
             (None, None) => continue,
         };
-        uploads.push(upload(repo, &change, kind, blob)?);
+        let file_name = change.path.rsplit('/').next().unwrap_or(&change.path);
+        uploads.push(upload(
+            repo,
+            rules.limits(),
+            &change.path,
+            file_name,
+            kind,
+            blob,
+        )?);
     }
     Ok(())
 }
 
-fn upload(
+/// Reads one pushed (or deleted) `.crate` blob for judging. `path` is
+/// what findings name; `file_name` what the reader checks the manifest
+/// against.
+pub(super) fn upload(
     repo: &CrateRepo,
-    change: &FileChange,
+    limits: &crate_file::Limits,
+    path: &str,
+    file_name: &str,
     kind: Change,
     blob: BlobRef,
 ) -> Result<Upload, HookError> {
     let size = repo.blob_size(blob.id)?;
-    let file_name = change.path.rsplit('/').next();
     let read = if !blob.is_regular_file() {
         Err(refusal(
             "tarball-not-a-file",
@@ -140,14 +152,10 @@ fn upload(
             "a crate this large cannot be accepted",
         ))
     } else {
-        crate_file::read_crate(
-            &repo.blob(blob.id)?,
-            file_name,
-            &crate_file::Limits::default(),
-        )
+        crate_file::read_crate(&repo.blob(blob.id)?, Some(file_name), limits)
     };
     Ok(Upload {
-        path: change.path.clone(),
+        path: path.to_owned(),
         size,
         change: kind,
         read,
@@ -169,6 +177,7 @@ fn refusal(rule: &'static str, message: &str, help: &str) -> Refusal {
 fn registry_state(
     view: &View<'_>,
     repo: &CrateRepo,
+    limits: &crate_file::Limits,
     branch: &str,
     uploads: &[Upload],
 ) -> Result<RegistryState, HookError> {
@@ -218,7 +227,7 @@ fn registry_state(
             continue;
         }
         let bytes = repo.blob(blob.id)?;
-        let Ok(krate) = crate_file::read_crate(&bytes, None, &crate_file::Limits::default()) else {
+        let Ok(krate) = crate_file::read_crate(&bytes, None, limits) else {
             continue;
         };
         let entry = state

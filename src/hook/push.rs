@@ -55,8 +55,14 @@ impl<'p> PushRules<'p> {
         }
     }
 
+    /// The reader limits of the policy.
+    #[must_use]
+    pub fn limits(&self) -> &crate::crate_file::Limits {
+        self.policy.limits()
+    }
+
     /// A finding for `rule` unless the policy's level says otherwise.
-    fn finding(
+    pub(super) fn finding(
         &self,
         rule: &'static str,
         file: &str,

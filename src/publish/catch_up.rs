@@ -5,6 +5,7 @@ use super::yank_list::{self, YANK_LIST};
 use super::{
     PublishError, Report, commit_message, is_crate_path, read_version, set_yanked, yank_list_at,
 };
+use crate::crate_file::Limits;
 use crate::crate_name::CrateName;
 use crate::git::{CrateRepo, FileChange, Oid};
 use crate::index::line::{self, Mode};
@@ -16,6 +17,7 @@ pub fn catch_up(
     repo: &CrateRepo,
     branch: &str,
     index: &Index,
+    limits: &Limits,
     pusher: Option<&str>,
 ) -> Result<Report, PublishError> {
     let mut tx = index.begin()?;
@@ -40,6 +42,7 @@ pub fn catch_up(
     };
     let ctx = Context {
         repo,
+        limits,
         mode: index.settings().line_mode(),
         pubtime: line::pubtime_now(),
         listed,
@@ -64,6 +67,7 @@ pub fn catch_up(
 
 struct Context<'r> {
     repo: &'r CrateRepo,
+    limits: &'r Limits,
     mode: Mode,
     pubtime: String,
     /// The yank list at the tip.
@@ -88,8 +92,14 @@ impl Context<'_> {
                 ));
             }
         };
-        let version = match read_version(self.repo, &change.path, blob, &self.mode, &self.pubtime)?
-        {
+        let version = match read_version(
+            self.repo,
+            self.limits,
+            &change.path,
+            blob,
+            &self.mode,
+            &self.pubtime,
+        )? {
             Ok(version) => version,
             Err(reason) => return Ok(Some(reason)),
         };

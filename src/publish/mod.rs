@@ -68,7 +68,7 @@ impl Report {
 
 /// The yank list of a commit (no commit or no file: empty); a reason when
 /// it cannot be read.
-fn yank_list_at(
+pub fn yank_list_at(
     repo: &CrateRepo,
     commit: Option<Oid>,
 ) -> Result<Result<YankList, String>, PublishError> {
@@ -137,9 +137,11 @@ pub fn is_crate_path(path: &str) -> bool {
 }
 
 /// Reads one blob of the crate repository into a new index version, or
-/// says why it cannot be one.
+/// says why it cannot be one. `limits` are the policy's reader limits:
+/// publication reads what the hook accepted with the same ones.
 fn read_version(
     repo: &CrateRepo,
+    limits: &Limits,
     path: &str,
     blob: BlobRef,
     mode: &line::Mode,
@@ -156,7 +158,7 @@ fn read_version(
     }
     let bytes = repo.blob(blob.id)?;
     let file_name = path.rsplit('/').next();
-    let krate = match crate_file::read_crate(&bytes, file_name, &Limits::default()) {
+    let krate = match crate_file::read_crate(&bytes, file_name, limits) {
         Ok(krate) => krate,
         Err(refusal) => return Ok(Err(format!("{} [{}]", refusal.message, refusal.rule))),
     };

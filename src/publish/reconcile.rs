@@ -14,6 +14,7 @@ use super::yank_list::{YANK_LIST, YankList};
 use super::{
     PublishError, Report, commit_message, is_crate_path, read_version, set_yanked, yank_list_at,
 };
+use crate::crate_file::Limits;
 use crate::crate_name::CrateName;
 use crate::crate_name::canonical;
 use crate::git::CrateRepo;
@@ -37,6 +38,7 @@ pub fn reconcile(
     repo: &CrateRepo,
     branch: &str,
     index: &Index,
+    limits: &Limits,
     pusher: Option<&str>,
     apply: bool,
 ) -> Result<Report, PublishError> {
@@ -62,7 +64,7 @@ pub fn reconcile(
         if !is_crate_path(&path) {
             continue;
         }
-        let version = match read_version(repo, &path, blob, &mode, &pubtime)? {
+        let version = match read_version(repo, limits, &path, blob, &mode, &pubtime)? {
             Ok(version) => version,
             Err(reason) => {
                 report.skip(&path, reason);
