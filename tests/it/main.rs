@@ -9,3 +9,4 @@ mod entry;
 mod refusals;
 mod support;
 mod yank;
+mod yank_list;
