@@ -14,6 +14,7 @@ pub mod fault;
 pub mod git;
 pub mod hook;
 pub mod index;
+pub mod judge;
 pub mod manifest;
 pub mod policy;
 pub mod publish;

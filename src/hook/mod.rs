@@ -2,11 +2,10 @@
 //! `post-receive` publishes what git accepted.
 
 pub mod config;
+pub mod options;
 pub mod post_receive;
 pub mod pre_receive;
-pub mod push;
 pub mod updates;
-mod yank_list;
 
 use config::HookConfig;
 
@@ -25,6 +24,8 @@ pub enum HookError {
     Index(#[from] crate::index::IndexError),
     #[error(transparent)]
     Publish(#[from] crate::publish::PublishError),
+    #[error(transparent)]
+    Judge(#[from] crate::judge::JudgeError),
     #[error("the crate repository's HEAD is not a branch; set `branch` in crategate.toml")]
     NoBranch,
     #[error("the policy {path} cannot be used, so no push can be judged:\n{errors}")]

@@ -2,11 +2,10 @@
 //! only versions whose `.crate` is on the branch, and every entry that
 //! changes is a yank or unyank the owners rule judges.
 
-use super::HookError;
 use super::push::PushRules;
-use crate::diag::Finding;
+use super::{Case, JudgeError};
 use crate::git::{CrateRepo, Oid};
-use crate::policy::{Change, Upload};
+use crate::policy::Change;
 use crate::publish::yank_list::{self, YANK_LIST};
 use crate::publish::yank_list_at;
 
@@ -17,13 +16,12 @@ pub fn judge(
     rules: &PushRules,
     old: Option<Oid>,
     new: Oid,
-    uploads: &mut Vec<Upload>,
-    findings: &mut Vec<Finding>,
-) -> Result<(), HookError> {
+    case: &mut Case,
+) -> Result<(), JudgeError> {
     let after = match yank_list_at(repo, Some(new))? {
         Ok(list) => list,
         Err(reason) => {
-            findings.extend(rules.finding(
+            case.findings.extend(rules.finding(
                 "yank-list-invalid",
                 YANK_LIST,
                 reason,
@@ -38,7 +36,7 @@ pub fn judge(
         let file = crate::crate_file::file_name(&name, &version);
         let Some(blob) = repo.file(new, &file)? else {
             let verb = if yanked { "yanks" } else { "unyanks" };
-            findings.extend(rules.finding(
+            case.findings.extend(rules.finding(
                 "yank-list-unknown-version",
                 YANK_LIST,
                 format!("{YANK_LIST} {verb} {name} {version}, but {file} is not in the repository"),
@@ -47,14 +45,14 @@ pub fn judge(
             ));
             continue;
         };
-        uploads.push(super::pre_receive::upload(
+        case.add_blob(
             repo,
             rules.limits(),
             YANK_LIST,
             &file,
             Change::Deleted,
             blob,
-        )?);
+        )?;
     }
     Ok(())
 }
