@@ -2,6 +2,7 @@
 //! `cargo`, never the network. Real cargo is the judge of every index
 //! crategate writes.
 
+mod agreement;
 mod auth;
 mod consume;
 mod demo;
