@@ -122,7 +122,7 @@ fn mirror_accepts_crates_io_crates() {
     assert_eq!(rules(&v), ["license-not-allowed"]);
 }
 
-/// The ```toml blocks of a Markdown file that start with `start`.
+/// The TOML code blocks of a Markdown file that start with `start`.
 fn toml_blocks(markdown: &str, start: &str) -> Vec<String> {
     markdown
         .split("```toml\n")
