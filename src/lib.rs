@@ -16,5 +16,6 @@ pub mod hook;
 pub mod index;
 pub mod judge;
 pub mod manifest;
+pub mod parallel;
 pub mod policy;
 pub mod publish;

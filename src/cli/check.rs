@@ -97,15 +97,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         case.add_branch_change(&repo, &rules, old, new)?;
         upstream = Some((&repo, refname));
     } else {
-        for file in &args.files {
+        case.uploads = crate::parallel::map(&args.files, |file| {
             let bytes =
                 std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
             let name = file.file_name().map_or_else(
                 || file.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            case.add_file(&name, &bytes, policy.limits());
-        }
+            Ok(judge::upload_from_bytes(&name, &bytes, policy.limits()))
+        })
+        .into_iter()
+        .collect::<anyhow::Result<_>>()?;
     }
     let in_flight = upstream
         .as_ref()

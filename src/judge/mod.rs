@@ -45,17 +45,6 @@ pub struct Case {
 }
 
 impl Case {
-    /// Adds a `.crate` file's bytes, named `path` in findings.
-    pub fn add_file(&mut self, path: &str, bytes: &[u8], limits: &Limits) {
-        let file_name = path.rsplit('/').next().unwrap_or(path);
-        self.uploads.push(Upload {
-            path: path.to_owned(),
-            size: bytes.len() as u64,
-            change: Change::Added,
-            read: crate_file::read_crate(bytes, Some(file_name), limits),
-        });
-    }
-
     /// Adds the net change of a branch from `old` to `new`: every
     /// `.crate` added, changed or deleted, the yank list, other paths.
     pub fn add_branch_change(
@@ -132,6 +121,18 @@ impl Case {
             .filter_map(|u| u.read.as_ref().ok())
             .map(|k| format!("{}@{}", k.manifest.name, k.manifest.version))
             .collect()
+    }
+}
+
+/// A `.crate` file's bytes as an added upload, named `path` in findings.
+#[must_use]
+pub fn upload_from_bytes(path: &str, bytes: &[u8], limits: &Limits) -> Upload {
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    Upload {
+        path: path.to_owned(),
+        size: bytes.len() as u64,
+        change: Change::Added,
+        read: crate_file::read_crate(bytes, Some(file_name), limits),
     }
 }
 
