@@ -39,12 +39,13 @@ pub fn read_one(
     mode: &Mode,
     pubtime: &str,
 ) -> Result<NewVersion, FileProblem> {
-    let bytes = std::fs::read(path).map_err(|source| FileProblem::Io {
+    let file = std::fs::File::open(path).map_err(|source| FileProblem::Io {
         path: path.to_owned(),
         source,
     })?;
     let file_name = path.file_name().and_then(|n| n.to_str());
-    let krate = crate_file::read_crate(&bytes, file_name, limits).map_err(|refusal| {
+    let source = std::io::BufReader::with_capacity(64 * 1024, file);
+    let krate = crate_file::read_crate_from(source, file_name, limits).map_err(|refusal| {
         FileProblem::Refused {
             path: path.to_owned(),
             refusal,
