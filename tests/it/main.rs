@@ -5,6 +5,7 @@
 mod auth;
 mod consume;
 mod entry;
+mod hooks;
 mod refusals;
 mod support;
 mod yank;
