@@ -5,3 +5,4 @@
 //! repositories afterwards.
 
 mod pushes;
+mod refs;
