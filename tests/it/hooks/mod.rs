@@ -5,4 +5,6 @@
 //! repositories afterwards.
 
 mod pushes;
+mod crash;
+mod races;
 mod refs;
