@@ -6,5 +6,6 @@
 
 mod pushes;
 mod crash;
+mod http;
 mod races;
 mod refs;

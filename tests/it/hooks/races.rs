@@ -12,7 +12,7 @@ use crate::support::shelf::{RACE_ANSWER, RACERS, file_name, racer, shelf};
 
 /// How often a racer fetches, rebases and pushes again before the test
 /// gives up on it.
-const MAX_ATTEMPTS: usize = 3 * RACERS;
+const MAX_ATTEMPTS: usize = 5 * RACERS;
 
 /// A hosted registry whose tracked branch exists (holding a README), so
 /// racers all start from one commit.

@@ -8,3 +8,4 @@ pub mod run;
 pub mod sandbox;
 pub mod server;
 pub mod shelf;
+pub mod web;
