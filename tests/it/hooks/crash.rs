@@ -43,14 +43,24 @@ fn post_receive_killed_mid_publication_is_repaired_by_sync() {
             let drift = format!("drift: {name} 1.0.0 is missing from the index");
             assert!(check.stdout.contains(&drift), "{point}\n{check}");
             let repaired = hosted.sync(&[]).success();
-            assert!(repaired.stdout.contains(&format!("Added {name} 1.0.0")), "{repaired}");
+            assert!(
+                repaired.stdout.contains(&format!("Added {name} 1.0.0")),
+                "{repaired}"
+            );
         } else {
-            let index_git = ["--git-dir", hosted.registry.index_dir().to_str().expect("UTF-8")];
+            let index_git = [
+                "--git-dir",
+                hosted.registry.index_dir().to_str().expect("UTF-8"),
+            ];
             let parent = hosted
                 .sandbox()
                 .git(&[&index_git[..], &["rev-parse", "refs/heads/main~1"]].concat())
                 .stdout;
-            assert_eq!(parent.trim(), old_index, "{point}: one new commit on the old one");
+            assert_eq!(
+                parent.trim(),
+                old_index,
+                "{point}: one new commit on the old one"
+            );
             check.success();
             hosted.sync(&[]).success();
         }

@@ -46,7 +46,10 @@ fn pushes_over_smart_http_are_judged_with_the_authenticated_user() {
         &file_name("cg-beta"),
         "owner-not-allowed",
     );
-    assert!(refused.stderr.contains("`bob` may not publish `cg-beta`"), "{refused}");
+    assert!(
+        refused.stderr.contains("`bob` may not publish `cg-beta`"),
+        "{refused}"
+    );
     assert_eq!(hosted.state(), before);
 
     // alice may; the index commit records her as the pusher.
@@ -66,7 +69,10 @@ fn pushes_over_smart_http_are_judged_with_the_authenticated_user() {
     assert_eq!(hosted.tip().as_deref(), Some(head.as_str()));
     let message = hosted.index_message();
     assert!(message.contains("Pushed-By: alice"), "{message}");
-    assert!(message.contains(&format!("Crate-Commit: {head}")), "{message}");
+    assert!(
+        message.contains(&format!("Crate-Commit: {head}")),
+        "{message}"
+    );
 
     // A bad crate is refused over HTTP as over file://.
     let before = hosted.state();
@@ -90,7 +96,10 @@ fn pushes_over_smart_http_are_judged_with_the_authenticated_user() {
         &file_name("cg-alpha"),
         "owner-not-allowed",
     );
-    assert!(refused.stderr.contains("`bob` may not yank `cg-alpha`"), "{refused}");
+    assert!(
+        refused.stderr.contains("`bob` may not yank `cg-alpha`"),
+        "{refused}"
+    );
     assert_eq!(hosted.state(), before);
     alice.remove(&file_name("cg-alpha"));
     alice.commit("retire alpha");
@@ -99,7 +108,10 @@ fn pushes_over_smart_http_are_judged_with_the_authenticated_user() {
     hosted.sync(&["--check"]).success();
     hosted.assert_fsck();
 
-    assert_eq!(hosted.build_consumer("consumer", &["cg-beta"]), "cg-beta 2\n");
+    assert_eq!(
+        hosted.build_consumer("consumer", &["cg-beta"]),
+        "cg-beta 2\n"
+    );
     let base_consumer = hosted.registry.consumer("base", "base-consumer");
     assert_eq!(base_consumer.build_and_run(&[]), "cg-base 1.0.0\n");
 }

@@ -4,8 +4,8 @@
 //! test checks how the push ended, what the client was told, and both
 //! repositories afterwards.
 
-mod pushes;
 mod crash;
 mod http;
+mod pushes;
 mod races;
 mod refs;

@@ -42,7 +42,10 @@ fn good_push_is_published_once_and_builds() {
     assert_eq!(hosted.tip().as_deref(), Some(head.as_str()));
     assert_ne!(hosted.registry.tip(), before);
     let message = hosted.index_message();
-    assert!(message.contains(&format!("Crate-Commit: {head}")), "{message}");
+    assert!(
+        message.contains(&format!("Crate-Commit: {head}")),
+        "{message}"
+    );
     assert_eq!(
         hosted.sync(&["--check"]).success().stdout,
         "The index is in step with the crate repository.\n"
@@ -68,7 +71,10 @@ fn bad_push_changes_nothing() {
     );
 
     assert!(refused.stderr.contains("cg-gpl@1.0.0"), "{refused}");
-    assert!(refused.stderr.contains("pre-receive hook declined"), "{refused}");
+    assert!(
+        refused.stderr.contains("pre-receive hook declined"),
+        "{refused}"
+    );
     assert_eq!(hosted.state(), before);
     assert!(hosted.lines("cg-gpl").is_empty());
 }
@@ -83,7 +89,10 @@ fn one_bad_file_refuses_the_whole_push_and_every_problem_is_told() {
     clone.put_crate("cg-gpl");
     clone.put("cg-junk-1.0.0.crate", b"this is not a gzip stream");
     clone.put("notes/todo.txt", b"not a crate\n");
-    clone.put(&format!("sub/{}", file_name("cg-same")), shelf().bytes("cg-same"));
+    clone.put(
+        &format!("sub/{}", file_name("cg-same")),
+        shelf().bytes("cg-same"),
+    );
     clone.put("README.md", b"allowed by push.other-paths\n");
     clone.commit("good and bad together");
 
@@ -183,7 +192,9 @@ fn deleting_a_crate_yanks_it_and_it_stays_unreplaceable() {
     let pushed = clone.push(&["origin", "main"]).success();
 
     assert!(
-        pushed.stderr.contains("remote: crategate: yanked cg-same 1.0.0"),
+        pushed
+            .stderr
+            .contains("remote: crategate: yanked cg-same 1.0.0"),
         "{pushed}"
     );
     assert_eq!(hosted.tip().as_deref(), Some(head.as_str()));
@@ -245,5 +256,8 @@ fn repository_path_with_colon_and_spaces() {
     assert_eq!(hosted.state(), before);
     hosted.sync(&["--check"]).success();
     hosted.assert_fsck();
-    assert_eq!(hosted.build_consumer("consumer", &["cg-alpha"]), "cg-alpha 1\n");
+    assert_eq!(
+        hosted.build_consumer("consumer", &["cg-alpha"]),
+        "cg-alpha 1\n"
+    );
 }

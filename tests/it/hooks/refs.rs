@@ -3,9 +3,7 @@
 //! `--atomic` pushes, under the default policy (`[push]` refuses all but
 //! fast-forwards of the tracked branch) and under `other-refs = "ignore"`.
 
-use crate::support::hooked::{
-    BRANCH, Hosted, Setup, assert_refused, policy_with_other_refs,
-};
+use crate::support::hooked::{BRANCH, Hosted, Setup, assert_refused, policy_with_other_refs};
 use crate::support::shelf::file_name;
 
 /// A hosted registry whose tracked branch holds cg-alpha, and a clone.
@@ -57,7 +55,11 @@ fn other_branches_and_tags_are_refused() {
         "refs/heads/feature",
         "push-other-ref",
     );
-    assert_refused(clone.push(&["origin", "v1"]), "refs/tags/v1", "push-other-ref");
+    assert_refused(
+        clone.push(&["origin", "v1"]),
+        "refs/tags/v1",
+        "push-other-ref",
+    );
     // Together with a good update of the tracked branch: all refused.
     assert_refused(
         clone.push(&["origin", "main", "v1"]),
@@ -80,7 +82,10 @@ fn other_refs_ignored_by_policy_are_never_published() {
     clone.push(&["origin", "HEAD:refs/heads/feature"]).success();
 
     let refs = hosted.repo_git(&["for-each-ref", "--format=%(objectname) %(refname)"]);
-    assert!(refs.stdout.contains(&format!("{side} refs/heads/feature")), "{refs}");
+    assert!(
+        refs.stdout.contains(&format!("{side} refs/heads/feature")),
+        "{refs}"
+    );
     assert_ne!(hosted.tip().as_deref(), Some(side.as_str()));
     assert_eq!(hosted.registry.tip(), index_before);
     assert!(hosted.lines("cg-beta").is_empty());
@@ -113,7 +118,9 @@ fn delete_only_push_of_another_ref() {
 
         let pushed = clone.push(&["origin", ":refs/heads/old-side"]);
 
-        let refs = hosted.repo_git(&["for-each-ref", "--format=%(refname)"]).stdout;
+        let refs = hosted
+            .repo_git(&["for-each-ref", "--format=%(refname)"])
+            .stdout;
         if accepted {
             pushed.success();
             assert_eq!(refs, "refs/heads/main\n");
@@ -181,10 +188,20 @@ fn atomic_push_failing_after_pre_receive_publishes_nothing() {
     let head = clone.commit("beta");
 
     let atomic = clone
-        .push(&["--atomic", "-o", "crategate.verbose", "origin", "main", "HEAD:refs/heads/side"])
+        .push(&[
+            "--atomic",
+            "-o",
+            "crategate.verbose",
+            "origin",
+            "main",
+            "HEAD:refs/heads/side",
+        ])
         .failure();
 
-    assert!(atomic.stderr.contains("crategate: accepts cg-beta@1.0.0"), "{atomic}");
+    assert!(
+        atomic.stderr.contains("crategate: accepts cg-beta@1.0.0"),
+        "{atomic}"
+    );
     assert!(atomic.stderr.contains("update hook: no side"), "{atomic}");
     assert_eq!(hosted.state(), before);
     assert!(hosted.lines("cg-beta").is_empty());
@@ -193,10 +210,15 @@ fn atomic_push_failing_after_pre_receive_publishes_nothing() {
     let split = clone
         .push(&["origin", "main", "HEAD:refs/heads/side"])
         .failure();
-    assert!(split.stderr.contains("crategate: published cg-beta 1.0.0"), "{split}");
+    assert!(
+        split.stderr.contains("crategate: published cg-beta 1.0.0"),
+        "{split}"
+    );
     assert_eq!(hosted.tip().as_deref(), Some(head.as_str()));
     assert_eq!(hosted.published("cg-beta"), [("1.0.0".to_owned(), false)]);
-    let refs = hosted.repo_git(&["for-each-ref", "--format=%(refname)"]).stdout;
+    let refs = hosted
+        .repo_git(&["for-each-ref", "--format=%(refname)"])
+        .stdout;
     assert_eq!(refs, "refs/heads/main\n");
     hosted.sync(&["--check"]).success();
     assert_eq!(

@@ -195,7 +195,14 @@ impl Hosted {
     pub fn index_message(&self) -> String {
         let index = utf8(self.registry.index_dir());
         self.sandbox()
-            .git(&["--git-dir", index, "log", "-1", "--format=%B", "refs/heads/main"])
+            .git(&[
+                "--git-dir",
+                index,
+                "log",
+                "-1",
+                "--format=%B",
+                "refs/heads/main",
+            ])
             .stdout
     }
 
@@ -220,7 +227,8 @@ impl Hosted {
         use std::os::unix::fs::PermissionsExt;
         let path = self.repo.join("hooks").join(name);
         fs::write(&path, script).expect("writing a hook");
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("making a hook executable");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755))
+            .expect("making a hook executable");
     }
 
     /// Makes every `.crate` on the tracked branch downloadable where the
@@ -231,7 +239,14 @@ impl Hosted {
         fs::create_dir_all(&crates).expect("creating the crates directory");
         let archive = self.sandbox().path("crates.tar");
         self.repo_git(&["archive", "--format=tar", "-o", utf8(&archive), BRANCH]);
-        run(self.sandbox().command("tar").arg("-xf").arg(&archive).arg("-C").arg(&crates)).success();
+        run(self
+            .sandbox()
+            .command("tar")
+            .arg("-xf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(&crates))
+        .success();
     }
 
     /// Exports the crates, has real cargo build a project depending on
@@ -248,8 +263,15 @@ impl Hosted {
         );
         let mut main = String::from("fn main() {\n");
         for name in names {
-            let _ = writeln!(manifest, "{name} = {{ version = \"=1.0.0\", registry = \"cg\" }}");
-            let _ = writeln!(main, "    println!(\"{name} {{}}\", {}::answer());", name.replace('-', "_"));
+            let _ = writeln!(
+                manifest,
+                "{name} = {{ version = \"=1.0.0\", registry = \"cg\" }}"
+            );
+            let _ = writeln!(
+                main,
+                "    println!(\"{name} {{}}\", {}::answer());",
+                name.replace('-', "_")
+            );
         }
         main.push_str("}\n");
         fs::write(dir.join("Cargo.toml"), manifest).expect("writing a consumer manifest");
@@ -277,7 +299,8 @@ impl Clone<'_> {
     /// Writes `bytes` to `path` in the working tree.
     pub fn put(&self, path: &str, bytes: &[u8]) {
         let path = self.dir.join(path);
-        fs::create_dir_all(path.parent().expect("a file has a directory")).expect("creating a directory");
+        fs::create_dir_all(path.parent().expect("a file has a directory"))
+            .expect("creating a directory");
         fs::write(&path, bytes).expect("writing into a clone");
     }
 
@@ -336,7 +359,10 @@ pub fn assert_refused(outcome: Outcome, file: &str, rule: &str) -> Outcome {
         .stderr
         .lines()
         .any(|l| l.contains(&format!("error: {file} ")) && l.contains(&format!("[{rule}]")));
-    assert!(found, "expected an error line for {file} [{rule}]\n{outcome}");
+    assert!(
+        found,
+        "expected an error line for {file} [{rule}]\n{outcome}"
+    );
     outcome
 }
 

@@ -105,7 +105,11 @@ pub fn shelf() -> &'static Shelf {
 /// one `cargo package --workspace` and reads the `.crate` files back.
 /// `--no-verify`: the crates are built for real by the consumers of the
 /// tests that publish them.
-fn package_workspace(sandbox: &Sandbox, dir_name: &str, specs: &[Spec]) -> BTreeMap<String, Vec<u8>> {
+fn package_workspace(
+    sandbox: &Sandbox,
+    dir_name: &str,
+    specs: &[Spec],
+) -> BTreeMap<String, Vec<u8>> {
     let root = sandbox.path(dir_name);
     let mut members = String::new();
     for spec in specs {

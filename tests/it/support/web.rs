@@ -35,8 +35,8 @@ impl GitHttpServer {
     pub fn start(sandbox: &Sandbox, root: &Path, users: &[(&str, &str)]) -> Self {
         let users_file = sandbox.path("lighttpd/users");
         fs::create_dir_all(sandbox.path("lighttpd")).expect("creating lighttpd's directory");
-        let users_text: String = users.iter().map(|(u, p)| format!("{u}:{p}\n")).collect();
-        fs::write(&users_file, users_text).expect("writing lighttpd's users");
+        let users_text: Vec<String> = users.iter().map(|(u, p)| format!("{u}:{p}\n")).collect();
+        fs::write(&users_file, users_text.concat()).expect("writing lighttpd's users");
         let mut last_log = String::new();
         for _ in 0..PORT_TRIES {
             let port = free_port();
@@ -128,7 +128,9 @@ fn lighttpd() -> PathBuf {
 
 /// The `git http-backend` of the git the tests run.
 fn http_backend(sandbox: &Sandbox) -> PathBuf {
-    let exec_path = run(sandbox.command("git").arg("--exec-path")).success().stdout;
+    let exec_path = run(sandbox.command("git").arg("--exec-path"))
+        .success()
+        .stdout;
     let backend = Path::new(exec_path.trim()).join("git-http-backend");
     assert!(backend.is_file(), "no {}", backend.display());
     backend
