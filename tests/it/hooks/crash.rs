@@ -85,3 +85,33 @@ fn post_receive_killed_mid_publication_is_repaired_by_sync() {
     assert_eq!(built.lines().count(), names.len(), "{built}");
     assert!(built.ends_with("cg-alpha 1\n"), "{built}");
 }
+
+#[test]
+fn next_push_publishes_what_a_killed_post_receive_left_out() {
+    let hosted = Hosted::new();
+    let clone = hosted.clone_as("work");
+    clone.put_crate("cg-alpha");
+    clone.commit("alpha");
+    clone
+        .push_with(&["origin", "main"], &[("CRATEGATE_FAULT", "pack-written")])
+        .success();
+    assert!(hosted.lines("cg-alpha").is_empty());
+    hosted.sync(&["--check"]).code(1);
+
+    clone.put_crate("cg-beta");
+    let head = clone.commit("beta");
+    let pushed = clone.push(&["origin", "main"]).success();
+
+    for name in ["cg-alpha", "cg-beta"] {
+        let said = format!("remote: crategate: published {name} 1.0.0");
+        assert!(pushed.stderr.contains(&said), "{said}\n{pushed}");
+        assert_eq!(hosted.published(name), [("1.0.0".to_owned(), false)]);
+    }
+    let message = hosted.index_message();
+    assert!(
+        message.contains(&format!("Crate-Commit: {head}")),
+        "{message}"
+    );
+    hosted.sync(&["--check"]).success();
+    hosted.assert_fsck();
+}

@@ -94,6 +94,8 @@ fn one_bad_file_refuses_the_whole_push_and_every_problem_is_told() {
         shelf().bytes("cg-same"),
     );
     clone.put("README.md", b"allowed by push.other-paths\n");
+    clone.put("cg-other-1.0.0.crate", shelf().bytes("cg-beta"));
+    clone.symlink("cg-link-1.0.0.crate", &file_name("cg-beta"));
     clone.commit("good and bad together");
 
     let refused = clone.push(&["origin", "main"]);
@@ -106,6 +108,8 @@ fn one_bad_file_refuses_the_whole_push_and_every_problem_is_told() {
         "push-crate-location",
     );
     let refused = assert_refused(refused, "cg-junk-1.0.0.crate", "tarball-not-gzip");
+    let refused = assert_refused(refused, "cg-other-1.0.0.crate", "crate-name-mismatch");
+    let refused = assert_refused(refused, "cg-link-1.0.0.crate", "tarball-not-a-file");
     for good in ["cg-beta-1.0.0.crate", "README.md"] {
         assert!(
             !refused.stderr.contains(&format!("error: {good}")),
@@ -260,4 +264,19 @@ fn repository_path_with_colon_and_spaces() {
         hosted.build_consumer("consumer", &["cg-alpha"]),
         "cg-alpha 1\n"
     );
+}
+
+#[test]
+fn index_served_by_dumb_http_gets_its_server_info_after_each_push() {
+    let hosted = Hosted::with(&Setup {
+        update_server_info: true,
+        ..Setup::default()
+    });
+    let info_refs = hosted.registry.index_dir().join("info/refs");
+    for (n, name) in ["cg-alpha", "cg-beta"].iter().enumerate() {
+        publish(&hosted, &format!("clone-{n}"), &[name]);
+        let listed = std::fs::read_to_string(&info_refs).expect("reading info/refs");
+        let tip = hosted.registry.tip();
+        assert_eq!(listed, format!("{tip}\trefs/heads/main\n"), "after {name}");
+    }
 }

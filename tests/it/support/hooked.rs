@@ -30,6 +30,8 @@ pub struct Setup<'a> {
     pub policy: String,
     /// `install --identity-env`.
     pub identity_env: Option<&'a str>,
+    /// `install --update-server-info`.
+    pub update_server_info: bool,
 }
 
 impl Default for Setup<'_> {
@@ -38,6 +40,7 @@ impl Default for Setup<'_> {
             repo_name: "crates.git",
             policy: default_policy(),
             identity_env: None,
+            update_server_info: false,
         }
     }
 }
@@ -90,6 +93,9 @@ impl Hosted {
         install.extend(["--policy", utf8(&policy)]);
         if let Some(var) = setup.identity_env {
             install.extend(["--identity-env", var]);
+        }
+        if setup.update_server_info {
+            install.push("--update-server-info");
         }
         sandbox.crategate(&install).success();
         Self { registry, repo }
@@ -307,6 +313,11 @@ impl Clone<'_> {
     /// Puts the shelf's `{name}-1.0.0.crate` at the repository root.
     pub fn put_crate(&self, name: &str) {
         self.put(&file_name(name), shelf().bytes(name));
+    }
+
+    /// Makes `path` a symbolic link to `target`.
+    pub fn symlink(&self, path: &str, target: &str) {
+        std::os::unix::fs::symlink(target, self.dir.join(path)).expect("making a symbolic link");
     }
 
     /// Deletes `path` from the working tree.
