@@ -2,7 +2,7 @@
 //! published once, a push with one bad file changes nothing anywhere, and
 //! what is judged is the net change of the pushed commits.
 
-use crate::support::hooked::{Hosted, Setup, assert_refused, index_path};
+use crate::support::hooked::{Hosted, Setup, assert_refused, default_policy, index_path};
 use crate::support::shelf::{file_name, shelf};
 
 /// Pushes `names` from a fresh clone as one commit and asserts success.
@@ -279,4 +279,37 @@ fn index_served_by_dumb_http_gets_its_server_info_after_each_push() {
         let tip = hosted.registry.tip();
         assert_eq!(listed, format!("{tip}\trefs/heads/main\n"), "after {name}");
     }
+}
+
+#[test]
+fn a_server_that_cannot_judge_refuses_every_push() {
+    let hosted = Hosted::new();
+    publish(&hosted, "first", &["cg-alpha"]);
+    let clone = hosted.clone_as("work");
+    clone.put_crate("cg-beta");
+    clone.commit("beta");
+    let policy = hosted.sandbox().path("policy.toml");
+    let index = hosted.registry.index_dir().to_owned();
+    let moved = hosted.sandbox().path("index-elsewhere.git");
+    let before = hosted.state();
+
+    std::fs::write(&policy, "schema = 1\n[licences]\n").expect("breaking the policy");
+    let broken_policy = clone.push(&["origin", "main"]).failure();
+    std::fs::write(&policy, default_policy()).expect("restoring the policy");
+    std::fs::rename(&index, &moved).expect("moving the index away");
+    let no_index = clone.push(&["origin", "main"]).failure();
+    std::fs::rename(&moved, &index).expect("moving the index back");
+
+    for refused in [&broken_policy, &no_index] {
+        assert!(
+            refused
+                .stderr
+                .contains("remote: error: crategate cannot judge this push, so it is refused"),
+            "{refused}"
+        );
+    }
+    assert!(broken_policy.stderr.contains("licences"), "{broken_policy}");
+    assert_eq!(hosted.state(), before);
+    clone.push(&["origin", "main"]).success();
+    assert_eq!(hosted.published("cg-beta"), [("1.0.0".to_owned(), false)]);
 }

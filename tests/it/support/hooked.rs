@@ -361,15 +361,14 @@ impl Clone<'_> {
     }
 }
 
-/// Asserts a push was refused with an `error:` line naming `file` and
-/// `[rule]`, and returns it.
+/// Asserts a push was refused with an `error:` line from the server
+/// (git prefixes `remote: `) naming `file` and `[rule]`, and returns it.
 #[track_caller]
 pub fn assert_refused(outcome: Outcome, file: &str, rule: &str) -> Outcome {
     let outcome = outcome.failure();
-    let found = outcome
-        .stderr
-        .lines()
-        .any(|l| l.contains(&format!("error: {file} ")) && l.contains(&format!("[{rule}]")));
+    let found = outcome.stderr.lines().any(|l| {
+        l.starts_with(&format!("remote: error: {file} ")) && l.contains(&format!("[{rule}]"))
+    });
     assert!(
         found,
         "expected an error line for {file} [{rule}]\n{outcome}"
