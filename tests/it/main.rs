@@ -7,6 +7,7 @@ mod auth;
 mod consume;
 mod demo;
 mod entry;
+mod hooks;
 mod refusals;
 mod support;
 mod yank;
