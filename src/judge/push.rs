@@ -2,6 +2,8 @@
 //! and how, which other paths it touches, and the `git push -o` options
 //! it carries. Each is judged against the policy's `[push]` section.
 
+use std::path::Path;
+
 use crate::diag::Finding;
 use crate::git::{CrateRepo, FileChange};
 use crate::policy::{OtherRefs, Policy, Push};
@@ -123,6 +125,22 @@ impl<'p> PushRules<'p> {
                     change.path
                 ),
                 "move the file to the repository root",
+                "push",
+            );
+        }
+        if Path::new(&change.path)
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("crate"))
+        {
+            return self.finding(
+                "push-crate-location",
+                &change.path,
+                format!(
+                    "{} ends in `.{}`; crate files end in `.crate`, lowercase, as cargo downloads them",
+                    change.path,
+                    Path::new(&change.path).extension().map(|e| e.to_string_lossy()).unwrap_or_default()
+                ),
+                "rename the file to end in `.crate`",
                 "push",
             );
         }

@@ -128,12 +128,12 @@ pub enum PublishError {
     },
 }
 
-/// Whether a path in the crate repository is a crate file.
+/// Whether a path in the crate repository is a crate file (`.crate`,
+/// lowercase, as cargo names them and as the `dl` URL asks for them).
 #[must_use]
 pub fn is_crate_path(path: &str) -> bool {
-    std::path::Path::new(path)
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("crate"))
+    #[allow(clippy::case_sensitive_file_extension_comparisons)]
+    path.ends_with(".crate")
 }
 
 /// Reads one blob of the crate repository into a new index version, or

@@ -218,6 +218,45 @@ fn deleting_a_crate_yanks_it_and_it_stays_unreplaceable() {
 }
 
 #[test]
+fn restoring_the_identical_file_of_a_deleted_crate_unyanks_it() {
+    let hosted = Hosted::new();
+    publish(&hosted, "first", &["cg-same"]);
+    let clone = hosted.clone_as("work");
+    clone.remove(&file_name("cg-same"));
+    clone.commit("retire cg-same");
+    clone.push(&["origin", "main"]).success();
+    assert_eq!(hosted.published("cg-same"), [("1.0.0".to_owned(), true)]);
+
+    clone.put_crate("cg-same");
+    clone.commit("restore cg-same");
+    let pushed = clone.push(&["origin", "main"]).success();
+
+    assert!(
+        pushed
+            .stderr
+            .contains("remote: crategate: unyanked cg-same 1.0.0"),
+        "{pushed}"
+    );
+    assert_eq!(hosted.published("cg-same"), [("1.0.0".to_owned(), false)]);
+    hosted.sync(&["--check"]).success();
+}
+
+#[test]
+fn a_crate_file_with_an_upper_case_extension_is_refused() {
+    let hosted = Hosted::new();
+    let before = hosted.state();
+    let clone = hosted.clone_as("work");
+    clone.put("cg-beta-1.0.0.CRATE", shelf().bytes("cg-beta"));
+    clone.commit("wrong extension");
+    assert_refused(
+        clone.push(&["origin", "main"]),
+        "cg-beta-1.0.0.CRATE",
+        "push-crate-location",
+    );
+    assert_eq!(hosted.state(), before);
+}
+
+#[test]
 fn changing_a_published_crate_in_place_is_refused() {
     let hosted = Hosted::new();
     publish(&hosted, "first", &["cg-same"]);
