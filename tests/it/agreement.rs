@@ -30,10 +30,7 @@ fn remote_lines(stderr: &str) -> Vec<String> {
 #[test]
 fn check_git_prints_what_the_hook_prints() {
     let sandbox = Sandbox::new();
-    let keep = sandbox.path("registry");
-    sandbox
-        .crategate(&["demo", "--keep", &keep.to_string_lossy()])
-        .success();
+    let keep = sandbox.demo_registry();
     let work = keep.join("work");
     let w = work.to_string_lossy().into_owned();
     // A refused crate, a file that is not allowed, and a published crate

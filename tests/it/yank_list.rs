@@ -38,10 +38,7 @@ fn shout_line(sandbox: &Sandbox, keep: &Path) -> String {
 #[test]
 fn the_yank_list_yanks_and_unyanks_without_deleting() {
     let sandbox = Sandbox::new();
-    let keep = sandbox.path("registry");
-    sandbox
-        .crategate(&["demo", "--keep", &keep.to_string_lossy()])
-        .success();
+    let keep = sandbox.demo_registry();
     let work = keep.join("work");
 
     let yank = "[[yanked]]\nname = \"demo-shout\"\nversion = \"0.1.0\"\nreason = \"testing\"\n";
@@ -76,10 +73,7 @@ fn the_yank_list_yanks_and_unyanks_without_deleting() {
 #[test]
 fn a_yank_list_the_hook_cannot_trust_is_refused() {
     let sandbox = Sandbox::new();
-    let keep = sandbox.path("registry");
-    sandbox
-        .crategate(&["demo", "--keep", &keep.to_string_lossy()])
-        .success();
+    let keep = sandbox.demo_registry();
     let work = keep.join("work");
     let before = shout_line(&sandbox, &keep);
     let w = work.to_string_lossy().into_owned();

@@ -109,6 +109,16 @@ impl Sandbox {
     }
 
     /// Runs git and insists it succeeds.
+    /// The registry `crategate demo --keep` leaves: `crates.git`,
+    /// `index.git`, `pages/`, `work/` (a clone), `target/package/`.
+    #[track_caller]
+    pub fn demo_registry(&self) -> PathBuf {
+        let keep = self.path("registry");
+        self.crategate(&["demo", "--keep", &keep.to_string_lossy()])
+            .success();
+        keep
+    }
+
     #[track_caller]
     pub fn git(&self, args: &[&str]) -> Outcome {
         run(self.command("git").args(args)).success()
