@@ -8,6 +8,7 @@ mod consume;
 mod demo;
 mod entry;
 mod hooks;
+mod install;
 mod refusals;
 mod support;
 mod yank;

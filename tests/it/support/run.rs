@@ -74,13 +74,30 @@ impl Outcome {
 /// Panics if it cannot start or outlives [`COMMAND_TIMEOUT`].
 #[track_caller]
 pub fn run(command: &mut Command) -> Outcome {
+    run_with_input(command, None)
+}
+
+/// [`run`], with `input` written to the command's stdin.
+#[track_caller]
+pub fn run_with_input(command: &mut Command, input: Option<&str>) -> Outcome {
     let shown = describe(command);
+    let stdin = if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    };
     let mut child = command
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {shown}: {e}"));
+    if let (Some(text), Some(mut pipe)) = (input, child.stdin.take()) {
+        let text = text.to_owned();
+        thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut pipe, text.as_bytes());
+        });
+    }
     let stdout = drain(child.stdout.take().expect("stdout was piped"));
     let stderr = drain(child.stderr.take().expect("stderr was piped"));
     let deadline = Instant::now() + COMMAND_TIMEOUT;
