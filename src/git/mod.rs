@@ -11,6 +11,7 @@
 mod command;
 mod crate_repo;
 mod fsync;
+mod pack;
 mod store;
 
 pub use command::{git_command, update_server_info};

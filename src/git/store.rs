@@ -1,21 +1,18 @@
 //! The index repository as a git object store with one branch.
 
-use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
-use git2::build::{CheckoutBuilder, TreeUpdateBuilder};
-use git2::{FileMode, Mempack, ObjectType, Oid, Repository, RepositoryInitOptions, Signature};
+use git2::build::CheckoutBuilder;
+use git2::{ObjectType, Oid, Repository, RepositoryInitOptions};
 
 use super::GitError;
 use super::fsync::sync_path;
+use super::pack;
 
 /// The branch a new index gets.
 pub const DEFAULT_BRANCH: &str = "main";
 const LOCK_FILE: &str = "crategate.lock";
-/// Packs an index may accumulate before they are consolidated (git's own
-/// `gc.autoPackLimit` default).
-const MAX_PACKS: usize = 50;
 
 /// A file as a later commit has it: its path, and its contents (`None`
 /// when that commit deleted it).
@@ -286,13 +283,18 @@ impl Store {
         let mempack = odb
             .add_new_mempack_backend(1000)
             .map_err(self.op("staging objects"))?;
-        let new_objects = build_commit(&writer, parent, changes, message)
-            .map_err(self.op("building the commit"))?;
+        let new_objects = pack::build_commit(
+            &writer,
+            parent.map(|p| (p.commit, &p.tree)),
+            changes,
+            message,
+        )
+        .map_err(self.op("building the commit"))?;
         let commit = *new_objects
             .last()
             .expect("the commit is the last new object");
         crate::fault::point("objects-staged");
-        self.flush_pack(&writer, &odb, &mempack, &new_objects)?;
+        pack::write(&self.git_dir, &writer, &odb, &mempack, &new_objects)?;
         let log = format!("crategate: {}", message.lines().next().unwrap_or_default());
         let moved = if let Some(parent) = parent {
             writer.reference_matching(&self.branch, commit, true, parent.commit, &log)
@@ -320,67 +322,8 @@ impl Store {
         }
         crate::fault::point("ref-synced");
         self.update_worktree(changes)?;
-        self.consolidate_packs();
+        pack::consolidate(&self.git_dir);
         Ok(commit)
-    }
-
-    /// Every write adds one small pack; past [`MAX_PACKS`] git repacks them
-    /// (`git gc --auto`, which also keeps what concurrent readers use).
-    /// Best effort: the index is complete whether or not this runs.
-    fn consolidate_packs(&self) {
-        let pack_dir = self.git_dir.join("objects").join("pack");
-        let packs = std::fs::read_dir(&pack_dir).map_or(0, |entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|e| e.file_name().to_string_lossy().ends_with(".pack"))
-                .count()
-        });
-        if packs > MAX_PACKS {
-            let _ = super::git_command(&self.git_dir)
-                .args(["gc", "--auto", "--quiet"])
-                .status();
-        }
-    }
-
-    /// Writes the staged objects to disk as one pack, fsyncs it, and makes
-    /// the object database see it.
-    fn flush_pack(
-        &self,
-        writer: &Repository,
-        odb: &git2::Odb<'_>,
-        mempack: &Mempack<'_>,
-        objects: &[Oid],
-    ) -> Result<(), GitError> {
-        // Only the objects this commit created: the packbuilder's own
-        // commit and tree walks would pack the whole index.
-        let mut builder = writer.packbuilder().map_err(self.op("packing objects"))?;
-        builder.set_threads(1);
-        for id in objects {
-            builder
-                .insert_object(*id, None)
-                .map_err(self.op("packing objects"))?;
-        }
-        let pack_dir = self.git_dir.join("objects").join("pack");
-        builder
-            .write(&pack_dir, 0o444)
-            .map_err(self.op("writing the pack"))?;
-        crate::fault::point("pack-written");
-        let name = builder
-            .name()
-            .map_err(self.op("naming the pack"))?
-            .expect("a written pack has a name")
-            .to_owned();
-        for ext in ["pack", "idx", "rev"] {
-            sync_path(&pack_dir.join(format!("pack-{name}.{ext}")))?;
-        }
-        sync_path(&pack_dir)?;
-        crate::fault::point("pack-synced");
-        mempack
-            .reset()
-            .map_err(self.op("clearing staged objects"))?;
-        odb.refresh()
-            .map_err(self.op("refreshing the object database"))?;
-        Ok(())
     }
 
     /// In a repository with a work tree whose HEAD is the branch, writes
@@ -400,55 +343,6 @@ impl Store {
             .checkout_head(Some(&mut checkout))
             .map_err(self.op("updating the work tree"))
     }
-}
-
-/// Writes the new commit: `parent`'s tree with `changes` applied.
-/// Returns every object written (blobs, the trees on the changed paths,
-/// the commit last).
-fn build_commit(
-    repo: &Repository,
-    parent: Option<&Snapshot<'_>>,
-    changes: &[Change],
-    message: &str,
-) -> Result<Vec<Oid>, git2::Error> {
-    let mut update = TreeUpdateBuilder::new();
-    let mut written = BTreeSet::new();
-    for change in changes {
-        let blob = repo.blob(&change.content)?;
-        written.insert(blob);
-        update.upsert(change.path.as_str(), blob, FileMode::Blob);
-    }
-    let base = if let Some(p) = parent {
-        repo.find_tree(p.tree.id())?
-    } else {
-        let empty = repo.treebuilder(None)?.write()?;
-        written.insert(empty);
-        repo.find_tree(empty)?
-    };
-    let tree = repo.find_tree(update.create_updated(repo, &base)?)?;
-    written.insert(tree.id());
-    for change in changes {
-        let mut dir = tree.clone();
-        let mut parts = change.path.split('/').peekable();
-        while let Some(part) = parts.next() {
-            if parts.peek().is_none() {
-                break;
-            }
-            let sub = dir
-                .get_name(part)
-                .expect("the updated tree holds every changed path")
-                .id();
-            written.insert(sub);
-            dir = repo.find_tree(sub)?;
-        }
-    }
-    let parent_commit = parent.map(|p| repo.find_commit(p.commit)).transpose()?;
-    let parents: Vec<&git2::Commit<'_>> = parent_commit.iter().collect();
-    let sig = Signature::now("crategate", "crategate@localhost")?;
-    let commit = repo.commit(None, &sig, &sig, message, &tree, &parents)?;
-    let mut objects: Vec<Oid> = written.into_iter().collect();
-    objects.push(commit);
-    Ok(objects)
 }
 
 fn is_empty_or_missing(path: &Path) -> bool {
