@@ -5,13 +5,18 @@
 //! broken repository).
 
 mod check;
+mod clone;
 mod demo;
 mod hook;
 mod index;
 mod init;
 mod install;
+mod output;
 mod policy;
+mod publish;
 mod sync;
+mod workspace;
+mod yank;
 
 use std::process::ExitCode;
 
@@ -42,6 +47,10 @@ enum Command {
     Policy(policy::PolicyArgs),
     /// Re-derive the index from the crate repository and apply the difference.
     Sync(sync::Args),
+    /// Package the crates of this workspace, judge them, and push them to the crate repository.
+    Publish(publish::Args),
+    /// Yank or unyank a version through the yank list, keeping its .crate downloadable.
+    Yank(yank::Args),
     /// Run a git hook (the installed hook scripts call this).
     #[command(subcommand)]
     Hook(hook::Command),
@@ -78,6 +87,8 @@ impl Cli {
             Command::Check(args) => check::run(&args),
             Command::Policy(args) => policy::run(&args),
             Command::Sync(args) => sync::run(&args).map(Outcome::code),
+            Command::Publish(args) => publish::run(&args).map(Outcome::code),
+            Command::Yank(args) => yank::run(&args).map(Outcome::code),
             Command::Hook(command) => hook::run(&command).map(Outcome::code),
         };
         match result {
