@@ -139,11 +139,11 @@ impl CrateClone {
         name: &CrateName,
         version: &Version,
     ) -> anyhow::Result<bool> {
-        let wanted = canonical(&crate_file::file_name(name.as_str(), &strip_build(version)));
+        let wanted = published_key(&crate_file::file_name(name.as_str(), version));
         let in_branch = self
             .tracked_files()?
             .iter()
-            .any(|file| canonical(&without_build(file)) == wanted);
+            .any(|file| published_key(file) == wanted);
         if in_branch {
             return Ok(true);
         }
@@ -279,7 +279,7 @@ impl CrateClone {
         Ok(())
     }
 
-    /// Fetches and fast-forwards; refuses local commits the server lacks.
+    /// Fetches and fast-forwards; refuses a clone that diverged.
     fn catch_up(&self) -> anyhow::Result<()> {
         self.git(&["fetch", "-q", &self.remote])?;
         if !self.has_remote_branch() {
@@ -296,8 +296,16 @@ impl CrateClone {
                 .with_context(|| format!("fast-forwarding the clone to {remote}"))?;
             return Ok(());
         }
+        if self
+            .git(&["merge-base", "--is-ancestor", &remote, "HEAD"])
+            .is_ok()
+        {
+            // Ahead (say, of an earlier `--no-push`): the next push takes
+            // those commits too, and the server judges them with it.
+            return Ok(());
+        }
         bail!(
-            "the clone {} has commits on `{}` that the server does not: push them or drop them (`git reset --keep {remote}`) first",
+            "the clone {} has diverged from `{}` on the server: rebase it (`git pull --rebase`) or drop its commits (`git reset --keep {remote}`) first",
             self.work.display(),
             self.branch
         )
@@ -358,19 +366,16 @@ fn server_config(work: &Path, url: &str) -> Option<HookConfig> {
         .ok()
 }
 
-/// The version without its `+build` metadata.
-fn strip_build(version: &Version) -> Version {
-    let mut plain = version.clone();
-    plain.build = semver::BuildMetadata::EMPTY;
-    plain
-}
-
-/// `foo-1.0.0+abc.crate` → `foo-1.0.0.crate`.
-fn without_build(file: &str) -> String {
-    match file.strip_suffix(".crate").and_then(|s| s.split_once('+')) {
+/// What makes two `.crate` file names the same version of the same
+/// crate: the canonical name, and the version without `+build` metadata
+/// (`Foo_Bar-1.0.0+abc.crate` and `foo-bar-1.0.0.crate` are one).
+#[must_use]
+pub fn published_key(file: &str) -> String {
+    let plain = match file.strip_suffix(".crate").and_then(|s| s.split_once('+')) {
         Some((plain, _)) => format!("{plain}.crate"),
         None => file.to_owned(),
-    }
+    };
+    canonical(&plain)
 }
 
 fn stdout(out: &Output) -> String {

@@ -11,6 +11,7 @@ mod hook;
 mod index;
 mod init;
 mod install;
+mod mirror;
 mod output;
 mod policy;
 mod publish;
@@ -47,6 +48,8 @@ enum Command {
     Policy(policy::PolicyArgs),
     /// Re-derive the index from the crate repository and apply the difference.
     Sync(sync::Args),
+    /// Copy the crates.io packages of a Cargo.lock into the crate repository (for a mirror).
+    Mirror(mirror::Args),
     /// Package the crates of this workspace, judge them, and push them to the crate repository.
     Publish(publish::Args),
     /// Yank or unyank a version through the yank list, keeping its .crate downloadable.
@@ -87,6 +90,7 @@ impl Cli {
             Command::Check(args) => check::run(&args),
             Command::Policy(args) => policy::run(&args),
             Command::Sync(args) => sync::run(&args).map(Outcome::code),
+            Command::Mirror(args) => mirror::run(&args).map(Outcome::code),
             Command::Publish(args) => publish::run(&args).map(Outcome::code),
             Command::Yank(args) => yank::run(&args).map(Outcome::code),
             Command::Hook(command) => hook::run(&command).map(Outcome::code),

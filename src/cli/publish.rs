@@ -161,13 +161,16 @@ fn uncommitted(workspace: &Workspace, members: &[&Member]) -> anyhow::Result<Opt
             command.env_remove(key);
         }
     }
-    let out = command
+    command
         .args(["status", "--porcelain", "--"])
-        .args(members.iter().map(|m| m.dir()))
-        .arg(format!(
+        .args(members.iter().map(|m| m.dir()));
+    if workspace.target_directory.starts_with(&workspace.root) {
+        command.arg(format!(
             ":(exclude){}",
             workspace.target_directory.display()
-        ))
+        ));
+    }
+    let out = command
         .current_dir(&workspace.root)
         .stdin(Stdio::null())
         .output()

@@ -6,6 +6,7 @@ mod auth;
 mod consume;
 mod demo;
 mod entry;
+mod publisher;
 mod refusals;
 mod support;
 mod yank;
