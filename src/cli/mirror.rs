@@ -199,9 +199,11 @@ fn fetch(lockfile: &Path, missing: &[&Locked]) -> anyhow::Result<()> {
         .tempdir()?;
     let mut command = Command::new(cargo);
     if manifest.is_file() {
+        // In the project's directory, so that its `.cargo/config.toml` applies.
         command
             .args(["fetch", "--locked", "--manifest-path"])
-            .arg(&manifest);
+            .arg(&manifest)
+            .current_dir(dir);
     } else {
         let mut toml = String::from(
             "[package]\nname = \"crategate-fetch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\npath = \"lib.rs\"\n\n[dependencies]\n",

@@ -17,12 +17,27 @@ pub struct Hosted {
     pub crates: PathBuf,
     pub export: PathBuf,
     pub clone: PathBuf,
+    /// The URL cargo reaches the index under (`file://`).
+    pub index_url: String,
 }
 
 impl Hosted {
     /// Sets up the registry with `policy` (a file of `policies/`) and
     /// points the sandbox's cargo at it.
     pub fn new(mode: Mode, policy: &str) -> Self {
+        let hosted = Self::serve(mode, policy);
+        let options = Options {
+            mode,
+            auth_required: false,
+        };
+        hosted
+            .sandbox
+            .configure_registry(&hosted.index_url, options);
+        hosted
+    }
+
+    /// Sets up the registry only; cargo is not told about it.
+    pub fn serve(mode: Mode, policy: &str) -> Self {
         let sandbox = Sandbox::new();
         let index = sandbox.path("index.git");
         let crates = sandbox.path("crates.git");
@@ -74,19 +89,13 @@ impl Hosted {
             ])
             .success();
         sandbox.git(&["clone", "-q", s(&crates), s(&clone)]);
-        sandbox.configure_registry(
-            &index_url,
-            Options {
-                mode,
-                auth_required: false,
-            },
-        );
         Self {
             sandbox,
             index,
             crates,
             export,
             clone,
+            index_url,
         }
     }
 

@@ -3,7 +3,7 @@
 //! replaced by the mirror and no network at all.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crategate::checksum::Checksum;
 
@@ -42,16 +42,37 @@ fn make_crate(hosted: &Hosted, name: &str, version: &str) -> Vec<u8> {
     .expect("reading a packaged crate")
 }
 
-#[test]
-fn mirrors_a_lockfile_from_the_cache_and_builds_offline() {
-    let hosted = Hosted::new(Mode::Mirror, "mirror.toml");
+/// The mirror-consumer fixture in `hosted`'s sandbox, its cargo told by
+/// `crategate cargo-config` to replace crates.io with the index at `url`.
+fn project(hosted: &Hosted, url: &str) -> PathBuf {
     let consumer = hosted.fixture("mirror-consumer", "consumer");
+    let config = [
+        "cargo-config",
+        "--index-url",
+        url,
+        "--name",
+        "corp",
+        "--replace-crates-io",
+        "--write",
+    ];
+    hosted.crategate_in(&consumer, &config).success();
+    let written = fs::read_to_string(consumer.join(".cargo/config.toml")).expect("written");
+    assert!(
+        written.contains("[source.crates-io]\nreplace-with = \"corp\""),
+        "{written}"
+    );
+    consumer
+}
+
+/// Makes the two crates, puts them in cargo's cache and writes the
+/// project's lockfile with their checksums; returns the lockfile's text.
+fn cached_lockfile(hosted: &Hosted, consumer: &Path) -> String {
     let mut lock =
         fs::read_to_string(consumer.join("Cargo.lock.in")).expect("reading the lockfile fixture");
     let cache = hosted.sandbox.path(CACHE);
     fs::create_dir_all(&cache).expect("creating cargo's cache");
     for (name, version) in [("cgm-alpha", "0.1.0"), ("cgm-beta", "0.2.0")] {
-        let bytes = make_crate(&hosted, name, version);
+        let bytes = make_crate(hosted, name, version);
         fs::write(cache.join(format!("{name}-{version}.crate")), &bytes)
             .expect("filling the cache");
         lock = lock.replace(
@@ -59,8 +80,17 @@ fn mirrors_a_lockfile_from_the_cache_and_builds_offline() {
             &Checksum::of(&bytes).to_string(),
         );
     }
-    let lockfile: PathBuf = consumer.join("Cargo.lock");
-    fs::write(&lockfile, &lock).expect("writing the lockfile");
+    fs::write(consumer.join("Cargo.lock"), &lock).expect("writing the lockfile");
+    lock
+}
+
+#[test]
+fn mirrors_a_lockfile_from_the_cache_and_builds_offline() {
+    let hosted = Hosted::serve(Mode::Mirror, "mirror.toml");
+    let consumer = project(&hosted, &hosted.index_url);
+    let lock = cached_lockfile(&hosted, &consumer);
+    let cache = hosted.sandbox.path(CACHE);
+    let lockfile = consumer.join("Cargo.lock");
     let clone = s(&hosted.clone).to_owned();
     let mirror = ["mirror", "--lockfile", s(&lockfile), "--crate-repo", &clone];
 
@@ -77,10 +107,9 @@ fn mirrors_a_lockfile_from_the_cache_and_builds_offline() {
     assert_eq!(log, "Mirror 2 crates from crates.io\n");
 
     // cargo reaches nothing but the mirror: every HTTP request would fail.
-    let build = hosted
+    let mut build = hosted
         .sandbox
         .command(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    let mut build = build;
     build
         .args(["run", "--locked", "--quiet"])
         .current_dir(&consumer)
@@ -123,4 +152,42 @@ fn mirrors_a_lockfile_from_the_cache_and_builds_offline() {
         hosted.git_in(&hosted.clone, &["log", "--format=%s"]).stdout,
         log
     );
+}
+
+#[test]
+fn fetches_with_cargo_what_the_cache_lacks() {
+    // An upstream mirror, filled from a cache as above.
+    let upstream = Hosted::serve(Mode::Mirror, "mirror.toml");
+    let up = project(&upstream, &upstream.index_url);
+    let lock = cached_lockfile(&upstream, &up);
+    let up_lock = up.join("Cargo.lock");
+    let up_clone = s(&upstream.clone).to_owned();
+    upstream
+        .crategate_in(
+            &up,
+            &[
+                "mirror",
+                "--lockfile",
+                s(&up_lock),
+                "--crate-repo",
+                &up_clone,
+            ],
+        )
+        .success();
+
+    // A second mirror, with an empty cache: cargo fetches from upstream.
+    let down = Hosted::serve(Mode::Mirror, "mirror.toml");
+    let project = project(&down, &upstream.index_url);
+    let lockfile = project.join("Cargo.lock");
+    fs::write(&lockfile, lock).expect("writing the lockfile");
+    let clone = s(&down.clone).to_owned();
+    down.crategate_in(
+        &project,
+        &["mirror", "--lockfile", s(&lockfile), "--crate-repo", &clone],
+    )
+    .success()
+    .stderr_has("Fetching what cargo's cache lacks")
+    .stderr_has("remote: crategate: published cgm-alpha 0.1.0")
+    .stderr_has("remote: crategate: published cgm-beta 0.2.0");
+    assert_eq!(down.crate_files().len(), 2);
 }
