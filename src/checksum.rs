@@ -15,6 +15,12 @@ impl Checksum {
         Self(Sha256::digest(bytes).into())
     }
 
+    /// A digest computed elsewhere (by a streaming hasher).
+    #[must_use]
+    pub fn from_digest(digest: [u8; 32]) -> Self {
+        Self(digest)
+    }
+
     /// Parses 64 hex digits (either case).
     #[must_use]
     pub fn from_hex(text: &str) -> Option<Self> {

@@ -14,6 +14,8 @@ pub mod fault;
 pub mod git;
 pub mod hook;
 pub mod index;
+pub mod judge;
 pub mod manifest;
+pub mod parallel;
 pub mod policy;
 pub mod publish;

@@ -5,14 +5,19 @@
 //! policy or file).
 
 use std::io::IsTerminal as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::crate_file::read_crate;
 use crate::diag::{Verdict, human, json, plain};
-use crate::policy::{Change, Policy, RegistryState, Upload, decide};
+use crate::git::{CrateRepo, Oid};
+use crate::hook::config::HookConfig;
+use crate::hook::updates::RefUpdate;
+use crate::index::Index;
+use crate::judge::push::PushRules;
+use crate::judge::{self, Case};
+use crate::policy::Policy;
 
 /// How many findings plain output shows before counting the rest.
 pub const PLAIN_CAP: usize = 50;
@@ -39,8 +44,15 @@ pub struct CheckArgs {
     pub identity: Option<String>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+    /// Judge against this index (versions published, names taken), as the hook does.
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// Judge the commits a push of the current branch would send, in this
+    /// clone of the crate repository (default range: `@{upstream}..HEAD`).
+    #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "@{upstream}..HEAD", conflicts_with = "files")]
+    pub git: Option<String>,
     /// The `.crate` files to judge.
-    #[arg(required = true, value_name = "FILE.crate")]
+    #[arg(required_unless_present = "git", value_name = "FILE.crate")]
     pub files: Vec<PathBuf>,
 }
 
@@ -53,26 +65,90 @@ pub fn load_policy(path: Option<&PathBuf>) -> anyhow::Result<Policy> {
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let policy = load_policy(args.policy.as_ref())?;
-    let mut uploads = Vec::with_capacity(args.files.len());
-    for file in &args.files {
-        let bytes =
-            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-        uploads.push(Upload {
-            path: name.clone().unwrap_or_else(|| file.display().to_string()),
-            size: bytes.len() as u64,
-            change: Change::Added,
-            read: read_crate(&bytes, name.as_deref(), policy.limits()),
-        });
-    }
-    let state = RegistryState {
-        pusher: args.identity.clone(),
-        ..RegistryState::default()
+    let server = match &args.git {
+        Some(_) => server_config()?,
+        None => None,
     };
-    let verdict = decide(&policy, &state, &uploads);
+    let policy = match (&args.policy, &server) {
+        (None, Some(config)) => crate::hook::load_policy(config)?,
+        (path, _) => load_policy(path.as_ref())?,
+    };
+    let index_dir = args.index.clone().or_else(|| server.map(|c| c.index));
+    let index = index_dir
+        .as_deref()
+        .map(|dir| Index::open(dir).with_context(|| format!("opening the index {}", dir.display())))
+        .transpose()?;
+    let view = index.as_ref().map(Index::view).transpose()?;
+    let mut case = Case::default();
+    let repo;
+    let mut upstream = None;
+    if let Some(range) = &args.git {
+        repo = CrateRepo::open(Path::new("."))
+            .context("--git runs in a clone of the crate repository")?;
+        let (old, new, refname) = resolve_range(&repo, range)?;
+        let rules = PushRules::from_policy(&policy);
+        let update = RefUpdate {
+            old,
+            new: Some(new),
+            refname: refname.clone(),
+        };
+        case.findings
+            .extend(rules.check_branch_update(&repo, &update)?);
+        case.add_branch_change(&repo, &rules, old, new)?;
+        upstream = Some((&repo, refname));
+    } else {
+        case.uploads = crate::parallel::map(&args.files, |file| {
+            let bytes =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let name = file.file_name().map_or_else(
+                || file.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            Ok(judge::upload_from_bytes(&name, &bytes, policy.limits()))
+        })
+        .into_iter()
+        .collect::<anyhow::Result<_>>()?;
+    }
+    let in_flight = upstream
+        .as_ref()
+        .map(|(repo, refname)| (*repo, refname.as_str()));
+    let mut state =
+        judge::registry_state(view.as_ref(), in_flight, policy.limits(), &case.uploads)?;
+    state.index_url = index.as_ref().map(|i| i.settings().index_url.clone());
+    state.pusher.clone_from(&args.identity);
+    let verdict = judge::verdict(&policy, &state, &case);
     print!("{}", render(&verdict, args.format, color_wanted()));
     Ok(exit_code(&verdict))
+}
+
+/// `A..B` (or one commit, judged from nothing): the old and new tips and
+/// the ref the push would update (the upstream branch).
+fn resolve_range(repo: &CrateRepo, range: &str) -> anyhow::Result<(Option<Oid>, Oid, String)> {
+    let (from, to) = range
+        .split_once("..")
+        .map_or((None, range), |(a, b)| (Some(a), b));
+    let to = repo.resolve(if to.is_empty() { "HEAD" } else { to })?;
+    let old = from.map(|spec| repo.resolve(spec)).transpose()?;
+    let refname = from
+        .and_then(|spec| repo.symbolic_name(spec))
+        .unwrap_or_else(|| "refs/heads/main".to_owned());
+    Ok((old, to, refname))
+}
+
+/// The server's hook configuration, when the clone's `origin` is a path
+/// on this machine with crategate installed.
+fn server_config() -> anyhow::Result<Option<HookConfig>> {
+    let repo =
+        CrateRepo::open(Path::new(".")).context("--git runs in a clone of the crate repository")?;
+    let Some(url) = repo.remote_url("origin") else {
+        return Ok(None);
+    };
+    let path = PathBuf::from(url.strip_prefix("file://").unwrap_or(&url));
+    if !path.is_dir() {
+        return Ok(None);
+    }
+    let server = CrateRepo::open(&path)?;
+    Ok(HookConfig::load(server.git_dir()).ok())
 }
 
 /// The verdict in the chosen format.
@@ -103,6 +179,7 @@ fn color_wanted() -> bool {
 mod tests {
     use super::*;
     use crate::policy::rules::testing::{added, krate};
+    use crate::policy::{RegistryState, decide};
 
     #[test]
     fn default_policy_and_formats() {

@@ -20,7 +20,7 @@ use crate::crate_file;
 use crate::crate_name::{CrateName, canonical};
 use crate::git::git_command;
 use crate::hook::config::HookConfig;
-use crate::hook::push::OPTION_DRY_RUN;
+use crate::hook::options::OPTION_DRY_RUN;
 use crate::index::Index;
 use crate::index::view::same_version;
 use crate::policy::Policy;
@@ -111,12 +111,7 @@ impl CrateClone {
     /// built-in default.
     pub fn policy(&self, fallback: Option<&PathBuf>) -> anyhow::Result<Policy> {
         match &self.server {
-            Some(config) => Policy::load(&config.policy).map_err(|errors| {
-                anyhow::anyhow!(
-                    "the server's policy {} cannot be used: {errors}",
-                    config.policy.display()
-                )
-            }),
+            Some(config) => Ok(crate::hook::load_policy(config)?),
             None => super::check::load_policy(fallback),
         }
     }

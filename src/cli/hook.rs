@@ -9,9 +9,9 @@ use anyhow::Context;
 
 use super::Outcome;
 use crate::diag::plain;
+use crate::hook::options::PushOptions;
 use crate::hook::post_receive;
 use crate::hook::pre_receive::{self, HookEnv};
-use crate::hook::push::PushOptions;
 
 /// The most hook input read: far more than any push's ref list.
 const MAX_STDIN: u64 = 16 * 1024 * 1024;
@@ -113,6 +113,9 @@ fn post_receive(git_dir: &std::path::Path, stdin: &str) -> Outcome {
             }
             for (name, version) in &report.yanked {
                 println!("crategate: yanked {name} {version}");
+            }
+            for (name, version) in &report.unyanked {
+                println!("crategate: unyanked {name} {version}");
             }
             for skipped in &report.skipped {
                 println!(

@@ -23,13 +23,11 @@ use super::check;
 use super::clone::{CrateClone, PushAnswer};
 use super::output::{self, Output, OutputArgs};
 use super::workspace::{Member, Workspace};
-use crate::crate_file::{self, read_crate};
-use crate::crate_name::canonical;
+use crate::crate_file;
 use crate::diag::{Verdict, json as verdict_json};
 use crate::index::Index;
-use crate::policy::{
-    Change, Policy, PublishedCrate, PublishedVersion, RegistryState, Upload, decide,
-};
+use crate::judge;
+use crate::policy::Policy;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -219,43 +217,24 @@ fn package(args: &Args, cargo: &Path, workspace: &Workspace, names: &[&str]) -> 
     Ok(())
 }
 
-/// The packaged files judged together, as one push would be.
+/// The packaged files judged together, as one push would be, against
+/// the server's index when reachable (the same path as `crategate check`).
 fn judge(policy: &Policy, index: Option<&Index>, packaged: &[Packaged]) -> anyhow::Result<Verdict> {
     let mut uploads = Vec::new();
     for p in packaged {
         let bytes = std::fs::read(&p.file)
             .with_context(|| format!("reading {} (made by cargo package)", p.file.display()))?;
         let file = crate_file::file_name(&p.name, &p.version);
-        uploads.push(Upload {
-            read: read_crate(&bytes, Some(&file), policy.limits()),
-            path: file,
-            size: bytes.len() as u64,
-            change: Change::Added,
-        });
+        uploads.push(judge::upload_from_bytes(&file, &bytes, policy.limits()));
     }
-    let mut state = RegistryState::default();
-    if let Some(index) = index {
-        state.index_url = Some(index.settings().index_url.clone());
-        let view = index.view()?;
-        for krate in uploads.iter().filter_map(|u| u.read.as_ref().ok()) {
-            for published in view.crates_like(&krate.manifest.name)? {
-                let versions = published
-                    .versions
-                    .iter()
-                    .map(|l| PublishedVersion {
-                        version: l.vers.clone(),
-                        checksum: l.cksum,
-                        yanked: l.yanked,
-                    })
-                    .collect();
-                let name = published.name;
-                state
-                    .crates
-                    .insert(canonical(&name), PublishedCrate { name, versions });
-            }
-        }
-    }
-    Ok(decide(policy, &state, &uploads))
+    let view = index.map(Index::view).transpose()?;
+    let mut state = judge::registry_state(view.as_ref(), None, policy.limits(), &uploads)?;
+    state.index_url = index.map(|i| i.settings().index_url.clone());
+    let case = judge::Case {
+        uploads,
+        ..judge::Case::default()
+    };
+    Ok(judge::verdict(policy, &state, &case))
 }
 
 /// One commit and one push per crate, in order; stops at the first refusal.

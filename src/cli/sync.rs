@@ -49,9 +49,13 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             .head_branch()
             .context("the crate repository's HEAD is not a branch; pass --branch")?,
     };
-    let report = publish::reconcile(&repo, &branch, &index, None, !args.check)?;
+    let limits = match &recorded {
+        Some(config) => crate::hook::load_policy(config)?.limits().clone(),
+        None => crate::crate_file::Limits::default(),
+    };
+    let report = publish::reconcile(&repo, &branch, &index, &limits, None, !args.check)?;
     print_report(&report, args.check);
-    let drift = !(report.added.is_empty() && report.yanked.is_empty() && report.skipped.is_empty());
+    let drift = report.changed_index() || !report.skipped.is_empty();
     if args.check && drift {
         return Ok(Outcome::Refused);
     }
@@ -77,23 +81,22 @@ fn full_branch(name: &str) -> String {
 
 /// Prints what a publication did (or, for a check, would do).
 pub fn print_report(report: &Report, check: bool) {
-    let (add, yank) = if check {
-        ("missing from the index", "should be yanked")
-    } else {
-        ("Added", "Yanked")
-    };
-    for (name, version) in &report.added {
-        if check {
-            println!("drift: {name} {version} is {add}");
-        } else {
-            println!("{add} {name} {version}");
-        }
-    }
-    for (name, version) in &report.yanked {
-        if check {
-            println!("drift: {name} {version} {yank} (its .crate is gone)");
-        } else {
-            println!("{yank} {name} {version}");
+    let lines = [
+        (&report.added, "Added", "is missing from the index"),
+        (
+            &report.yanked,
+            "Yanked",
+            "should be yanked (its .crate is gone or listed in yanked.toml)",
+        ),
+        (&report.unyanked, "Unyanked", "should not be yanked"),
+    ];
+    for (list, done, drift) in lines {
+        for (name, version) in list {
+            if check {
+                println!("drift: {name} {version} {drift}");
+            } else {
+                println!("{done} {name} {version}");
+            }
         }
     }
     for skipped in &report.skipped {
@@ -102,7 +105,7 @@ pub fn print_report(report: &Report, check: bool) {
             skipped.path, skipped.reason
         );
     }
-    if report.added.is_empty() && report.yanked.is_empty() && report.skipped.is_empty() {
+    if !report.changed_index() && report.skipped.is_empty() {
         println!("The index is in step with the crate repository.");
     }
 }

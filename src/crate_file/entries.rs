@@ -7,11 +7,11 @@
 //! stream first means the archive was cut short.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 
 use super::extensions::Extensions;
 use super::paths::{Placed, place};
-use super::stream::Inflated;
+use super::stream::{Compressed, Inflated};
 use super::{Entry, EntryKind, KEPT_FILES, Limits, MAX_KEPT_SIZE, Refusal};
 
 /// What the walk found in an archive it did not refuse.
@@ -24,7 +24,8 @@ pub(super) struct Walk {
     pub manifest: Option<Vec<u8>>,
     pub kept: BTreeMap<String, Vec<u8>>,
     /// Bytes after inflating: tar headers, data, padding.
-    pub unpacked_size: u64,
+    /// The file as read to its end: checksum and sizes.
+    pub compressed: Compressed,
 }
 
 /// Why the walk stopped: a refusal it could name, or an I/O error from the
@@ -52,7 +53,10 @@ impl Stop {
 
 /// Walks the tar in `inflated` up to its end-of-archive marker, then checks
 /// the rest of the stream.
-pub(super) fn walk(mut inflated: Inflated<'_>, limits: &Limits) -> Result<Walk, Refusal> {
+pub(super) fn walk<R: BufRead>(
+    mut inflated: Inflated<R>,
+    limits: &Limits,
+) -> Result<Walk, Refusal> {
     let mut state = State::default();
     let result = walk_archive(&mut tar::Archive::new(&mut inflated), limits, &mut state);
     let refusal = match result {
@@ -77,8 +81,8 @@ pub(super) fn walk(mut inflated: Inflated<'_>, limits: &Limits) -> Result<Walk, 
         };
         return Err(Refusal::repackage(rule, None, message));
     }
-    let unpacked_size = inflated.finish()?;
-    state.finish(unpacked_size)
+    let compressed = inflated.finish()?;
+    state.finish(compressed)
 }
 
 fn walk_archive<R: Read>(
@@ -230,7 +234,7 @@ impl State {
 
     /// Checks what needs every entry: one root, no duplicate paths, no
     /// entry below a file.
-    fn finish(self, unpacked_size: u64) -> Result<Walk, Refusal> {
+    fn finish(self, compressed: Compressed) -> Result<Walk, Refusal> {
         let Some(root) = self.root else {
             return Err(Refusal::repackage(
                 "manifest-missing",
@@ -262,7 +266,7 @@ impl State {
             entries: self.entries,
             manifest: self.manifest,
             kept: self.kept,
-            unpacked_size,
+            compressed,
         })
     }
 }

@@ -183,15 +183,25 @@ pub fn read_crate(
     file_name: Option<&str>,
     limits: &Limits,
 ) -> Result<CrateFile, Refusal> {
-    let inflated = stream::Inflated::open(bytes, limits.max_unpacked_size)?;
+    read_crate_from(bytes, file_name, limits)
+}
+
+/// [`read_crate`] from a stream (a file, without holding it in memory).
+/// Read errors of the source are refusals: the file cannot be judged.
+pub fn read_crate_from(
+    source: impl std::io::BufRead,
+    file_name: Option<&str>,
+    limits: &Limits,
+) -> Result<CrateFile, Refusal> {
+    let inflated = stream::Inflated::open(source, limits.max_unpacked_size)?;
     let walk = entries::walk(inflated, limits)?;
     let (manifest, manifest_text) = package::check(&walk.root, walk.manifest, file_name)?;
     Ok(CrateFile {
         manifest,
         manifest_text,
-        checksum: Checksum::of(bytes),
-        compressed_size: bytes.len() as u64,
-        unpacked_size: walk.unpacked_size,
+        checksum: walk.compressed.checksum,
+        compressed_size: walk.compressed.size,
+        unpacked_size: walk.compressed.unpacked_size,
         entries: walk.entries,
         kept: walk.kept,
     })

@@ -9,11 +9,13 @@
 //! surfacing from the tar layer can be turned into the refusal that names
 //! its real cause.
 
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 
 use flate2::bufread::GzDecoder;
+use sha2::{Digest, Sha256};
 
 use super::Refusal;
+use crate::checksum::Checksum;
 
 /// gzip magic and the deflate compression method.
 const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
@@ -21,9 +23,50 @@ const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
 /// Size of the inflate buffer; reads at least this large bypass it.
 const BUFFER: usize = 32 * 1024;
 
+/// The compressed bytes as the decoder consumes them: hashed and counted,
+/// so the checksum comes from the same single pass.
+pub(super) struct Tee<R> {
+    inner: R,
+    hasher: Sha256,
+    count: u64,
+}
+
+impl<R: BufRead> Read for Tee<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Tee<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        // The bytes `fill_buf` returned are still buffered: hash them.
+        if let Ok(buffered) = self.inner.fill_buf() {
+            self.hasher.update(&buffered[..n.min(buffered.len())]);
+        }
+        self.count += n as u64;
+        self.inner.consume(n);
+    }
+}
+
+/// The compressed file, once read to its end.
+#[derive(Debug)]
+pub(super) struct Compressed {
+    pub checksum: Checksum,
+    pub size: u64,
+    pub unpacked_size: u64,
+}
+
 /// The decompressed stream of one `.crate`, counted and capped.
-pub(super) struct Inflated<'a> {
-    gz: GzDecoder<&'a [u8]>,
+pub(super) struct Inflated<R> {
+    gz: GzDecoder<io::Chain<io::Cursor<Vec<u8>>, Tee<R>>>,
     total: u64,
     limit: u64,
     fault: Option<Fault>,
@@ -45,21 +88,36 @@ enum Fault {
     },
 }
 
-impl<'a> Inflated<'a> {
+impl<R: BufRead> Inflated<R> {
     /// Checks the gzip magic and starts inflating.
-    pub(super) fn open(bytes: &'a [u8], limit: u64) -> Result<Self, Refusal> {
-        if !bytes.starts_with(&GZIP_MAGIC) {
+    pub(super) fn open(source: R, limit: u64) -> Result<Self, Refusal> {
+        let mut tee = Tee {
+            inner: source,
+            hasher: Sha256::new(),
+            count: 0,
+        };
+        let mut head = Vec::with_capacity(GZIP_MAGIC.len());
+        (&mut tee)
+            .take(GZIP_MAGIC.len() as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| {
+                Refusal::repackage(
+                    "tarball-truncated",
+                    None,
+                    format!("the file cannot be read: {e}"),
+                )
+            })?;
+        if head != GZIP_MAGIC {
             return Err(Refusal::repackage(
                 "tarball-not-gzip",
                 None,
                 format!(
-                    "the file is not gzip-compressed: it starts with {:02x?} instead of 1f 8b 08",
-                    &bytes[..bytes.len().min(3)]
+                    "the file is not gzip-compressed: it starts with {head:02x?} instead of 1f 8b 08"
                 ),
             ));
         }
         Ok(Self {
-            gz: GzDecoder::new(bytes),
+            gz: GzDecoder::new(io::Cursor::new(head).chain(tee)),
             total: 0,
             limit,
             fault: None,
@@ -150,8 +208,8 @@ impl<'a> Inflated<'a> {
 
     /// Reads what follows the tar end-of-archive marker, which must be zero
     /// padding up to the end of the gzip member, checks the gzip trailer,
-    /// and that nothing follows the member. Returns the unpacked size.
-    pub(super) fn finish(mut self) -> Result<u64, Refusal> {
+    /// and that nothing follows the member.
+    pub(super) fn finish(mut self) -> Result<Compressed, Refusal> {
         let mut buf = [0u8; 16 * 1024];
         loop {
             let at = self.total;
@@ -174,7 +232,14 @@ impl<'a> Inflated<'a> {
                 ));
             }
         }
-        let rest = self.gz.into_inner().len();
+        let (_, mut tee) = self.gz.into_inner().into_inner();
+        let rest = io::copy(&mut tee, &mut io::sink()).map_err(|e| {
+            Refusal::repackage(
+                "tarball-truncated",
+                None,
+                format!("the file cannot be read: {e}"),
+            )
+        })?;
         if rest > 0 {
             return Err(Refusal::repackage(
                 "tarball-trailing-data",
@@ -182,11 +247,15 @@ impl<'a> Inflated<'a> {
                 format!("{rest} bytes follow the gzip stream (garbage or a second gzip member)"),
             ));
         }
-        Ok(self.total)
+        Ok(Compressed {
+            checksum: Checksum::from_digest(tee.hasher.finalize().into()),
+            size: tee.count,
+            unpacked_size: self.total,
+        })
     }
 }
 
-impl Inflated<'_> {
+impl<R: BufRead> Inflated<R> {
     /// Inflates into `buf`, counting against the limit and recording why
     /// it failed.
     fn inflate(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -216,7 +285,7 @@ impl Inflated<'_> {
     }
 }
 
-impl Read for Inflated<'_> {
+impl<R: BufRead> Read for Inflated<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         if self.pos == self.filled {
             let n = if out.len() >= BUFFER {

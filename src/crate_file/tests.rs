@@ -62,6 +62,30 @@ fn accepts_a_clean_package_and_reports_it() {
 }
 
 #[test]
+fn a_stream_in_small_pieces_reads_like_the_bytes() {
+    let big = vec![7u8; 100_000];
+    let bytes = with(|b| b.file("a-1.0.0/big", &big));
+    let whole = read_crate(&bytes, Some("a-1.0.0.crate"), &Limits::default()).expect("clean");
+    for capacity in [1, 7, 512, 70_000] {
+        let source = std::io::BufReader::with_capacity(capacity, &bytes[..]);
+        let streamed = read_crate_from(source, Some("a-1.0.0.crate"), &Limits::default())
+            .expect("clean as a stream");
+        assert_eq!(
+            streamed.checksum,
+            Checksum::of(&bytes),
+            "capacity {capacity}"
+        );
+        assert_eq!(streamed.compressed_size, whole.compressed_size);
+        assert_eq!(streamed.unpacked_size, whole.unpacked_size);
+    }
+    let mut trailing = bytes.clone();
+    trailing.extend_from_slice(b"junk");
+    let source = std::io::BufReader::with_capacity(3, &trailing[..]);
+    let refusal = read_crate_from(source, None, &Limits::default()).expect_err("trailing data");
+    assert_eq!(refusal.rule, "tarball-trailing-data");
+}
+
+#[test]
 fn accepts_versions_with_dashes_and_plus_and_names_with_dashes() {
     for (name, version) in [
         ("a-b_c", "1.0.0-rc.1"),

@@ -108,6 +108,31 @@ impl CrateRepo {
         head.symbolic_target().ok().flatten().map(str::to_owned)
     }
 
+    /// The commit a revision expression names (`HEAD`, `@{upstream}`, a
+    /// branch, an id).
+    pub fn resolve(&self, spec: &str) -> Result<Oid, GitError> {
+        self.repo
+            .revparse_single(spec)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(self.op("resolving a revision"))
+    }
+
+    /// The full ref name a revision expression stands for, when it is a
+    /// branch (`@{upstream}` gives `refs/remotes/origin/main`).
+    #[must_use]
+    pub fn symbolic_name(&self, spec: &str) -> Option<String> {
+        let (_, reference) = self.repo.revparse_ext(spec).ok()?;
+        reference?.name().ok().map(str::to_owned)
+    }
+
+    /// The URL of a remote.
+    #[must_use]
+    pub fn remote_url(&self, name: &str) -> Option<String> {
+        let remote = self.repo.find_remote(name).ok()?;
+        remote.url().ok().map(str::to_owned)
+    }
+
     /// Where `refname` points now, or `None` if it does not exist.
     pub fn tip(&self, refname: &str) -> Result<Option<Oid>, GitError> {
         match self.repo.refname_to_id(refname) {
@@ -189,6 +214,25 @@ impl CrateRepo {
         })
         .map_err(self.op("listing files"))?;
         Ok(out)
+    }
+
+    /// The blob at `path` in a commit's tree, if there is a file there.
+    pub fn file(&self, commit: Oid, path: &str) -> Result<Option<BlobRef>, GitError> {
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(self.op("reading a commit"))?;
+        let Ok(entry) = tree.get_path(Path::new(path)) else {
+            return Ok(None);
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Ok(None);
+        }
+        Ok(Some(BlobRef {
+            id: entry.id(),
+            mode: u32::try_from(entry.filemode()).unwrap_or(0),
+        }))
     }
 
     /// The size of a blob, read from its header without loading it.

@@ -2,9 +2,9 @@
 //! `post-receive` publishes what git accepted.
 
 pub mod config;
+pub mod options;
 pub mod post_receive;
 pub mod pre_receive;
-pub mod push;
 pub mod updates;
 
 use config::HookConfig;
@@ -24,6 +24,8 @@ pub enum HookError {
     Index(#[from] crate::index::IndexError),
     #[error(transparent)]
     Publish(#[from] crate::publish::PublishError),
+    #[error(transparent)]
+    Judge(#[from] crate::judge::JudgeError),
     #[error("the crate repository's HEAD is not a branch; set `branch` in crategate.toml")]
     NoBranch,
     #[error("the policy {path} cannot be used, so no push can be judged:\n{errors}")]
@@ -48,6 +50,15 @@ pub fn refresh_served(
         crate::publish::export(repo, branch, index, dir)?;
     }
     Ok(())
+}
+
+/// The policy the configuration names; a policy that does not load means
+/// nothing can be judged (fail closed).
+pub fn load_policy(config: &HookConfig) -> Result<crate::policy::Policy, HookError> {
+    crate::policy::Policy::load(&config.policy).map_err(|errors| HookError::Policy {
+        path: config.policy.clone(),
+        errors: errors.to_string(),
+    })
 }
 
 /// The branch the hooks judge and publish: the configured one, else the

@@ -27,7 +27,8 @@ pub fn run(git_dir: &Path, stdin: &str) -> Result<Option<Report>, HookError> {
     }
     let index = Index::open(&config.index)?;
     let pusher = config.identity();
-    let report = publish::catch_up(&repo, &branch, &index, pusher.as_deref())?;
+    let policy = super::load_policy(&config)?;
+    let report = publish::catch_up(&repo, &branch, &index, policy.limits(), pusher.as_deref())?;
     super::refresh_served(&config, &repo, &branch, &index)?;
     Ok(Some(report))
 }

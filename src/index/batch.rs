@@ -1,8 +1,6 @@
 //! Reading many `.crate` files into index lines, on every core.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::line::{IndexLine, LineError, Mode};
 use super::registry::NewVersion;
@@ -24,38 +22,14 @@ pub enum FileProblem {
 
 /// Reads, checks and turns each file into a [`NewVersion`], in the order
 /// given, using all available cores. Each worker holds one file at a time.
+#[must_use]
 pub fn read_all(
     paths: &[PathBuf],
     limits: &Limits,
     mode: &Mode,
     pubtime: &str,
 ) -> Vec<Result<NewVersion, FileProblem>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(paths.len().max(1));
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<NewVersion, FileProblem>>>> =
-        Mutex::new(paths.iter().map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = paths.get(i) else { break };
-                    let result = read_one(path, limits, mode, pubtime);
-                    results
-                        .lock()
-                        .expect("no worker panics while holding the lock")[i] = Some(result);
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .expect("workers are done")
-        .into_iter()
-        .map(|r| r.expect("every index was taken by a worker"))
-        .collect()
+    crate::parallel::map(paths, |path| read_one(path, limits, mode, pubtime))
 }
 
 /// Reads one file into a new index version.
@@ -65,12 +39,13 @@ pub fn read_one(
     mode: &Mode,
     pubtime: &str,
 ) -> Result<NewVersion, FileProblem> {
-    let bytes = std::fs::read(path).map_err(|source| FileProblem::Io {
+    let file = std::fs::File::open(path).map_err(|source| FileProblem::Io {
         path: path.to_owned(),
         source,
     })?;
     let file_name = path.file_name().and_then(|n| n.to_str());
-    let krate = crate_file::read_crate(&bytes, file_name, limits).map_err(|refusal| {
+    let source = std::io::BufReader::with_capacity(64 * 1024, file);
+    let krate = crate_file::read_crate_from(source, file_name, limits).map_err(|refusal| {
         FileProblem::Refused {
             path: path.to_owned(),
             refusal,

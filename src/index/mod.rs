@@ -11,5 +11,5 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
-pub use registry::{Conflict, Index, IndexError, NewVersion, Transaction};
+pub use registry::{ALREADY_PUBLISHED, Conflict, Index, IndexError, NewVersion, Transaction};
 pub use view::{CRATE_COMMIT_TRAILER, PublishedCrate, View};

@@ -28,6 +28,10 @@ pub struct Index {
     settings: Settings,
 }
 
+/// The refusal of a version the index holds with the same checksum: the
+/// file was published already (publication treats it as done).
+pub const ALREADY_PUBLISHED: &str = "version-already-published";
+
 /// A version the index refuses, with how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
@@ -199,14 +203,14 @@ impl Transaction<'_> {
                 ));
             }
             if same_version(&existing.vers, new.line.vers()) {
-                let how = if existing.cksum == new.line.cksum() {
-                    "with the same contents"
+                let (rule, how) = if existing.cksum == new.line.cksum() {
+                    (ALREADY_PUBLISHED, "with the same contents")
                 } else {
-                    "with different contents"
+                    ("version-exists", "with different contents")
                 };
                 return Err(refused(
                     new,
-                    "version-exists",
+                    rule,
                     format!(
                         "{name} {} is already published as {} ({how}); a published version is never replaced",
                         new.line.vers(),

@@ -97,6 +97,8 @@ fn a_version_is_never_added_twice_even_with_other_build_metadata() {
     let tip = git(dir.path(), &["rev-parse", "main"]);
     let rules = refused_rules(index.add(&[version("foo", "1.0.0+b", b"b")], "again"));
     assert_eq!(rules, ["version-exists"]);
+    let rules = refused_rules(index.add(&[version("foo", "1.0.0+a", b"a")], "same file"));
+    assert_eq!(rules, ["version-already-published"]);
     assert_eq!(
         git(dir.path(), &["rev-parse", "main"]),
         tip,
@@ -138,7 +140,7 @@ fn one_refused_version_adds_nothing() {
     let rules = refused_rules(index.add(
         &[
             version("good", "1.0.0", b"g"),
-            version("foo", "1.0.0", b"a"),
+            version("foo", "1.0.0", b"other bytes"),
         ],
         "mixed",
     ));

@@ -121,3 +121,31 @@ fn mirror_accepts_crates_io_crates() {
     );
     assert_eq!(rules(&v), ["license-not-allowed"]);
 }
+
+/// The TOML code blocks of a Markdown file that start with `start`.
+fn toml_blocks(markdown: &str, start: &str) -> Vec<String> {
+    markdown
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("```").map(|(block, _)| block.to_owned()))
+        .filter(|block| block.starts_with(start))
+        .collect()
+}
+
+#[test]
+fn every_readme_snippet_loads() {
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR")))
+        .expect("README.md");
+    let policies = toml_blocks(&readme, "schema = 1");
+    assert!(!policies.is_empty(), "the README shows a policy");
+    for block in &policies {
+        let policy = Policy::from_str(block, "README.md").unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            policy.lint(block).is_empty(),
+            "README policy has entries that never match"
+        );
+    }
+    let lists = toml_blocks(&readme, "[[yanked]]");
+    assert_eq!(lists.len(), 1, "the README shows a yank list");
+    crate::publish::yank_list::YankList::parse(&lists[0]).expect("the README's yank list parses");
+}

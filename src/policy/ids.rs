@@ -121,6 +121,8 @@ pub const RULES: &[RuleInfo] = &[
     rule("push-force", "push", Deny, "The push rewrites the tracked branch's history (push.allow-force-push)."),
     rule("push-other-ref", "push", Deny, "The push updates a ref other than the tracked branch (push.other-refs)."),
     rule("push-path-not-allowed", "push", Deny, "The push changes a path that is neither a .crate nor listed in push.other-paths."),
+    rule("yank-list-invalid", "push", Deny, "yanked.toml does not parse, or lists a name that is not a crate name."),
+    rule("yank-list-unknown-version", "push", Deny, "yanked.toml yanks or unyanks a version whose .crate is not in the repository."),
     rule("push-crate-location", "push", Deny, "A .crate file is not at the top of the repository, where the index's dl URL expects it."),
 ];
 

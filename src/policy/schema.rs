@@ -28,6 +28,9 @@
 //! | `[[bans.deny]]` | `name`, `version`, `reason`, `use-instead`, `wrappers` | banned dependencies |
 //! | `owners.identity-env` | env var name | where the server puts the pusher identity |
 //! | `[[owners.allow]]` | `identities`, `crates` (globs) | who may publish and yank what |
+//! | `push.other-refs` | `refuse`/`ignore` | pushes to other refs (top level) |
+//! | `push.allow-branch-deletion`, `push.allow-force-push` | booleans | deleting or rewriting the tracked branch (top level) |
+//! | `push.other-paths` | path globs | files besides `.crate` files a push may change (top level) |
 //! | `[[override]]` | `crates` (globs) + any key above except top-level ones | per-crate settings; lists add, scalars replace |
 
 use std::collections::{BTreeMap, HashSet};

@@ -9,6 +9,7 @@
 //! repaired by the next one, and two racing runs publish each version
 //! once: the second finds nothing left to do.
 
+mod catch_up;
 mod export;
 mod reconcile;
 pub mod yank_list;
@@ -17,13 +18,16 @@ use std::fmt::Write as _;
 
 use semver::Version;
 
+pub use catch_up::catch_up;
 pub use export::{Exported, export};
 pub use reconcile::reconcile;
 
 use crate::crate_file::{self, Limits};
-use crate::git::{BlobRef, CrateRepo, FileChange, GitError, Oid};
+use crate::crate_name::CrateName;
+use crate::git::{BlobRef, CrateRepo, GitError, Oid};
 use crate::index::line::{self, IndexLine};
-use crate::index::{CRATE_COMMIT_TRAILER, Index, IndexError, NewVersion, Transaction};
+use crate::index::{CRATE_COMMIT_TRAILER, IndexError, NewVersion, Transaction};
+use yank_list::{YANK_LIST, YankList};
 
 /// The largest `.crate` publication reads into memory. The policy's
 /// compressed-size rule (10 MiB by default) refuses far smaller files
@@ -39,11 +43,68 @@ pub const PUSHER_TRAILER: &str = "Pushed-By";
 pub struct Report {
     pub added: Vec<(String, Version)>,
     pub yanked: Vec<(String, Version)>,
+    pub unyanked: Vec<(String, Version)>,
     /// Files that could not be published, with why; `sync --check` and
     /// the hook's output show them.
     pub skipped: Vec<Skipped>,
     /// The index commit written, if anything changed.
     pub commit: Option<Oid>,
+}
+
+impl Report {
+    fn skip(&mut self, path: &str, reason: String) {
+        self.skipped.push(Skipped {
+            path: path.to_owned(),
+            reason,
+        });
+    }
+
+    /// Whether the index changed (or would change).
+    #[must_use]
+    pub fn changed_index(&self) -> bool {
+        !(self.added.is_empty() && self.yanked.is_empty() && self.unyanked.is_empty())
+    }
+}
+
+/// The yank list of a commit (no commit or no file: empty); a reason when
+/// it cannot be read.
+pub fn yank_list_at(
+    repo: &CrateRepo,
+    commit: Option<Oid>,
+) -> Result<Result<YankList, String>, PublishError> {
+    let Some(commit) = commit else {
+        return Ok(Ok(YankList::default()));
+    };
+    let Some(blob) = repo.file(commit, YANK_LIST)? else {
+        return Ok(Ok(YankList::default()));
+    };
+    let bytes = repo.blob(blob.id)?;
+    Ok(String::from_utf8(bytes)
+        .map_err(|_| format!("{YANK_LIST} is not UTF-8"))
+        .and_then(|text| YankList::parse(&text).map_err(|e| e.to_string())))
+}
+
+/// Sets a version's flag and records a change in the report.
+fn set_yanked(
+    tx: &mut Transaction<'_>,
+    name: &CrateName,
+    version: &semver::Version,
+    yanked: bool,
+    report: &mut Report,
+) -> Result<(), PublishError> {
+    match tx.set_yanked(name, version, yanked) {
+        Ok(true) => {
+            let entry = (name.to_string(), version.clone());
+            if yanked {
+                report.yanked.push(entry);
+            } else {
+                report.unyanked.push(entry);
+            }
+            Ok(())
+        }
+        Ok(false) | Err(IndexError::NotFound { .. }) => Ok(()),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// A changed file publication left alone.
@@ -75,104 +136,12 @@ pub fn is_crate_path(path: &str) -> bool {
         .is_some_and(|ext| ext.eq_ignore_ascii_case("crate"))
 }
 
-/// Publishes everything on `branch` of `repo` that the index does not
-/// reflect yet. `pusher` is recorded in the index commit.
-pub fn catch_up(
-    repo: &CrateRepo,
-    branch: &str,
-    index: &Index,
-    pusher: Option<&str>,
-) -> Result<Report, PublishError> {
-    let mut tx = index.begin()?;
-    let Some(tip) = repo.tip(branch)? else {
-        return Ok(Report::default());
-    };
-    let reflected = tx
-        .view()
-        .reflected_commit()?
-        .and_then(|hex| Oid::from_str(&hex).ok())
-        .filter(|id| repo.is_ancestor(*id, tip).unwrap_or(false));
-    if reflected == Some(tip) {
-        return Ok(Report::default());
-    }
-    let mut report = Report::default();
-    let pubtime = line::pubtime_now();
-    let mode = index.settings().line_mode();
-    for change in repo.changes(reflected, tip)? {
-        if !is_crate_path(&change.path) {
-            continue;
-        }
-        if let Some(reason) = apply(repo, &mut tx, &change, &mode, &pubtime, &mut report)? {
-            report.skipped.push(Skipped {
-                path: change.path,
-                reason,
-            });
-        }
-    }
-    let message = commit_message(&report, tip, pusher);
-    report.commit = tx.commit(&message)?;
-    Ok(report)
-}
-
-/// Applies one changed `.crate` to the transaction; a reason when it was
-/// left alone.
-fn apply(
-    repo: &CrateRepo,
-    tx: &mut Transaction<'_>,
-    change: &FileChange,
-    mode: &line::Mode,
-    pubtime: &str,
-    report: &mut Report,
-) -> Result<Option<String>, PublishError> {
-    match (&change.old, &change.new) {
-        (None, Some(new)) => {
-            let version = match read_version(repo, &change.path, *new, mode, pubtime)? {
-                Ok(version) => version,
-                Err(reason) => return Ok(Some(reason)),
-            };
-            match tx.add(&version) {
-                Ok(()) => {
-                    report
-                        .added
-                        .push((version.name.to_string(), version.line.vers().clone()));
-                    Ok(None)
-                }
-                Err(IndexError::Refused(conflicts)) => {
-                    let already = conflicts.iter().all(|c| {
-                        c.rule == "version-exists" && c.message.contains("with the same contents")
-                    });
-                    let reasons: Vec<String> = conflicts.into_iter().map(|c| c.message).collect();
-                    Ok((!already).then(|| reasons.join("; ")))
-                }
-                Err(other) => Err(other.into()),
-            }
-        }
-        (Some(old), None) => {
-            let version = match read_version(repo, &change.path, *old, mode, pubtime)? {
-                Ok(version) => version,
-                Err(reason) => return Ok(Some(reason)),
-            };
-            match tx.set_yanked(&version.name, version.line.vers(), true) {
-                Ok(true) => {
-                    report
-                        .yanked
-                        .push((version.name.to_string(), version.line.vers().clone()));
-                    Ok(None)
-                }
-                Ok(false) | Err(IndexError::NotFound { .. }) => Ok(None),
-                Err(other) => Err(other.into()),
-            }
-        }
-        _ => Ok(Some(
-            "a published .crate was changed in place; the index keeps the first contents".into(),
-        )),
-    }
-}
-
 /// Reads one blob of the crate repository into a new index version, or
-/// says why it cannot be one.
+/// says why it cannot be one. `limits` are the policy's reader limits:
+/// publication reads what the hook accepted with the same ones.
 fn read_version(
     repo: &CrateRepo,
+    limits: &Limits,
     path: &str,
     blob: BlobRef,
     mode: &line::Mode,
@@ -189,7 +158,7 @@ fn read_version(
     }
     let bytes = repo.blob(blob.id)?;
     let file_name = path.rsplit('/').next();
-    let krate = match crate_file::read_crate(&bytes, file_name, &Limits::default()) {
+    let krate = match crate_file::read_crate(&bytes, file_name, limits) {
         Ok(krate) => krate,
         Err(refusal) => return Ok(Err(format!("{} [{}]", refusal.message, refusal.rule))),
     };
@@ -205,26 +174,28 @@ fn read_version(
 }
 
 fn commit_message(report: &Report, tip: Oid, pusher: Option<&str>) -> String {
-    let mut subject = Vec::new();
-    if !report.added.is_empty() {
-        subject.push(format!("publish {}", count(report.added.len(), "version")));
-    }
-    if !report.yanked.is_empty() {
-        subject.push(format!("yank {}", count(report.yanked.len(), "version")));
-    }
+    let groups = [
+        ("publish", "Add", &report.added),
+        ("yank", "Yank", &report.yanked),
+        ("unyank", "Unyank", &report.unyanked),
+    ];
+    let subject: Vec<String> = groups
+        .iter()
+        .filter(|(_, _, list)| !list.is_empty())
+        .map(|(verb, _, list)| format!("{verb} {}", count(list.len(), "version")))
+        .collect();
     let subject = if subject.is_empty() {
         "Record crate repository state".to_owned()
     } else {
         capitalize(&subject.join(", "))
     };
     let mut message = format!("{subject}\n\n");
-    for (name, version) in &report.added {
-        let _ = writeln!(message, "Add {name} {version}");
+    for (_, verb, list) in groups {
+        for (name, version) in list {
+            let _ = writeln!(message, "{verb} {name} {version}");
+        }
     }
-    for (name, version) in &report.yanked {
-        let _ = writeln!(message, "Yank {name} {version}");
-    }
-    if !report.added.is_empty() || !report.yanked.is_empty() {
+    if report.changed_index() {
         message.push('\n');
     }
     let _ = writeln!(message, "{CRATE_COMMIT_TRAILER}: {tip}");

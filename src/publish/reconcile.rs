@@ -10,7 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use semver::Version;
 
-use super::{PublishError, Report, Skipped, commit_message, is_crate_path, read_version};
+use super::yank_list::{YANK_LIST, YankList};
+use super::{
+    PublishError, Report, commit_message, is_crate_path, read_version, set_yanked, yank_list_at,
+};
+use crate::crate_file::Limits;
+use crate::crate_name::CrateName;
 use crate::crate_name::canonical;
 use crate::git::CrateRepo;
 use crate::index::line;
@@ -33,6 +38,7 @@ pub fn reconcile(
     repo: &CrateRepo,
     branch: &str,
     index: &Index,
+    limits: &Limits,
     pusher: Option<&str>,
     apply: bool,
 ) -> Result<Report, PublishError> {
@@ -41,6 +47,10 @@ pub fn reconcile(
     let Some(tip) = repo.tip(branch)? else {
         return Ok(report);
     };
+    let listed = yank_list_at(repo, Some(tip))?.unwrap_or_else(|reason| {
+        report.skip(YANK_LIST, reason);
+        YankList::default()
+    });
     let published: BTreeMap<Key, line::ParsedLine> = tx
         .view()
         .all_versions()?
@@ -54,56 +64,58 @@ pub fn reconcile(
         if !is_crate_path(&path) {
             continue;
         }
-        let version = match read_version(repo, &path, blob, &mode, &pubtime)? {
+        let version = match read_version(repo, limits, &path, blob, &mode, &pubtime)? {
             Ok(version) => version,
             Err(reason) => {
-                report.skipped.push(Skipped { path, reason });
+                report.skip(&path, reason);
                 continue;
             }
         };
-        let id = key(version.name.as_str(), version.line.vers());
+        let (name, vers) = (version.name.clone(), version.line.vers().clone());
+        let id = key(name.as_str(), &vers);
         present.insert(id.clone());
+        let yanked = listed.contains(name.as_str(), &vers);
         match published.get(&id) {
-            Some(existing) if existing.cksum == version.line.cksum() => {}
-            Some(existing) => report.skipped.push(Skipped {
-                path,
-                reason: format!(
+            Some(existing) if existing.cksum == version.line.cksum() => {
+                if existing.yanked != yanked {
+                    set_yanked(&mut tx, &name, &existing.vers, yanked, &mut report)?;
+                }
+            }
+            Some(existing) => report.skip(
+                &path,
+                format!(
                     "the index holds {} {} with checksum {}, the file has {}",
                     existing.name,
                     existing.vers,
                     existing.cksum,
                     version.line.cksum()
                 ),
-            }),
+            ),
             None => match tx.add(&version) {
-                Ok(()) => report
-                    .added
-                    .push((version.name.to_string(), version.line.vers().clone())),
+                Ok(()) => {
+                    report.added.push((name.to_string(), vers.clone()));
+                    if yanked {
+                        set_yanked(&mut tx, &name, &vers, true, &mut report)?;
+                    }
+                }
                 Err(IndexError::Refused(conflicts)) => {
                     let reasons: Vec<String> = conflicts.into_iter().map(|c| c.message).collect();
-                    report.skipped.push(Skipped {
-                        path,
-                        reason: reasons.join("; "),
-                    });
+                    report.skip(&path, reasons.join("; "));
                 }
                 Err(other) => return Err(other.into()),
             },
         }
     }
+    // A version whose file is gone is yanked.
     for (id, existing) in &published {
         if existing.yanked || present.contains(id) {
             continue;
         }
-        let name =
-            crate::crate_name::CrateName::new(&existing.name).map_err(|e| IndexError::Corrupt {
-                path: existing.name.clone(),
-                message: e.to_string(),
-            })?;
-        if tx.set_yanked(&name, &existing.vers, true)? {
-            report
-                .yanked
-                .push((existing.name.clone(), existing.vers.clone()));
-        }
+        let name = CrateName::new(&existing.name).map_err(|e| IndexError::Corrupt {
+            path: existing.name.clone(),
+            message: e.to_string(),
+        })?;
+        set_yanked(&mut tx, &name, &existing.vers, true, &mut report)?;
     }
     if apply {
         report.commit = tx.commit(&commit_message(&report, tip, pusher))?;

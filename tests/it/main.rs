@@ -2,11 +2,14 @@
 //! `cargo`, never the network. Real cargo is the judge of every index
 //! crategate writes.
 
+mod agreement;
 mod auth;
 mod consume;
 mod demo;
 mod entry;
+mod hooks;
 mod publisher;
 mod refusals;
 mod support;
 mod yank;
+mod yank_list;

@@ -72,3 +72,66 @@ fn yank_and_unyank_commit_the_yank_list() {
         .code(2)
         .stderr_has("cgp-core 9.9.9 is not published");
 }
+
+#[test]
+fn yank_through_the_list_keeps_the_file_downloadable() {
+    let hosted = Hosted::new(Mode::Alternate, "default.toml");
+    let ws = hosted.fixture("trio", "trio");
+    let clone = s(&hosted.clone).to_owned();
+    hosted
+        .crategate_in(
+            &ws,
+            &[
+                "publish",
+                "--crate-repo",
+                &clone,
+                "--package",
+                "cgp-core",
+                "-q",
+            ],
+        )
+        .success();
+    let yanked = || -> Vec<bool> {
+        hosted
+            .index_file("cg/p-/cgp-core")
+            .lines()
+            .map(|l| l.contains("\"yanked\":true"))
+            .collect()
+    };
+    assert_eq!(yanked(), [false]);
+
+    let out = hosted
+        .crategate_in(
+            &ws,
+            &[
+                "yank",
+                "cgp-core",
+                "1.0.0",
+                "--crate-repo",
+                &clone,
+                "--format",
+                "json",
+            ],
+        )
+        .success();
+    let summary: serde_json::Value = serde_json::from_str(&out.stdout).expect("a JSON summary");
+    assert_eq!(summary["accepted"], true, "{out}");
+    assert_eq!(yanked(), [true], "{out}");
+    assert!(hosted.export.join("crates/cgp-core-1.0.0.crate").is_file());
+    assert!(hosted.crate_files().contains(&"yanked.toml".to_owned()));
+
+    hosted
+        .crategate_in(
+            &ws,
+            &[
+                "yank",
+                "cgp-core",
+                "1.0.0",
+                "--undo",
+                "--crate-repo",
+                &clone,
+            ],
+        )
+        .success();
+    assert_eq!(yanked(), [false]);
+}

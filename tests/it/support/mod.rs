@@ -2,7 +2,10 @@
 //! child processes, a static HTTP server, registries and fixture crates.
 
 pub mod fixtures;
+pub mod hooked;
 pub mod registry;
 pub mod run;
 pub mod sandbox;
 pub mod server;
+pub mod shelf;
+pub mod web;

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Benchmark `crategate index add` on the shared 1087-crate workload.
+"""Benchmark crategate on the shared 1087-crate workload.
 
-Prints a Markdown table: bulk add of every crate in one call against the
-floors (cat, sha256sum, gzip -dc over the same files), and one add into
-an empty index and into a synthetic index of 150,000 crates, with peak
-memory (max RSS) for each.
+Prints a Markdown table: bulk `index add` of every crate in one call
+against the floors (cat, sha256sum, gzip -dc over the same files); one add
+into an empty index and into a synthetic index of 150,000 crates; `check`
+with the example policies against reading the same crates without a
+policy (`index entry`); peak memory (max RSS) for each.
 
     python3 scripts/bench/index.py [--workload ../shared/bench/workload]
         [--cache DIR] [--runs N]
@@ -42,6 +43,22 @@ def timed(cmd, stdout=subprocess.DEVNULL):
             stderr=subprocess.DEVNULL,
         )
         wall = time.perf_counter() - start
+        rss = int(out.read().strip().splitlines()[-1])
+    return wall, rss
+
+
+def timed_ok(cmd):
+    """Like `timed`, for commands whose exit code is a verdict (0 or 1)."""
+    with tempfile.NamedTemporaryFile("r") as out:
+        start = time.perf_counter()
+        proc = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", out.name] + cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wall = time.perf_counter() - start
+        if proc.returncode not in (0, 1):
+            sys.exit(f"{cmd[:3]} could not run (exit {proc.returncode})")
         rss = int(out.read().strip().splitlines()[-1])
     return wall, rss
 
@@ -148,6 +165,14 @@ def main():
         synthetic_index(binary, big, 150_000)
         wall, rss = one_add(binary, big, probe, args.runs)
         rows.append((f"index add, one crate into a 150,000-crate index (median of {args.runs})", wall, rss))
+
+        for label, cmd in [
+            ("read without a policy (index entry, all crates)", ["index", "entry", "--mode", "mirror"]),
+            ("check --policy policies/mirror.toml, all crates", ["check", "--format", "json", "--policy", os.path.join(ROOT, "policies/mirror.toml")]),
+            ("check --policy policies/strict.toml, all crates", ["check", "--format", "json", "--policy", os.path.join(ROOT, "policies/strict.toml")]),
+        ]:
+            runs = [timed_ok([binary] + cmd + files) for _ in range(3)]
+            rows.append((label + " (median of 3)", statistics.median(r[0] for r in runs), max(r[1] for r in runs)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -158,8 +183,13 @@ def main():
         mem = f"{rss / 1024:.1f} MiB" if rss is not None else ""
         shown = f"{wall * 1000:.1f} ms" if wall < 1 else f"{wall:.2f} s"
         print(f"| {label} | {shown} | {mem} |")
-    bulk = rows[3][1]
+    by_label = {label.split(" (")[0]: wall for label, wall, _ in rows}
+    bulk = by_label["index add, all %d crates in one call" % len(files)]
     print(f"\nbulk add / gzip -dc = {bulk / gzip:.2f} (target <= 0.50)")
+    read = by_label["read without a policy"]
+    for name in ("mirror", "strict"):
+        check = by_label[f"check --policy policies/{name}.toml, all crates"]
+        print(f"check with {name}.toml / reading without a policy = {check / read:.2f} (target <= 1.10)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,264 @@
+//! One code path decides, for the hook and for the dry run.
+//!
+//! A [`Case`] is what is judged: the `.crate` files a change adds,
+//! changes or deletes (as policy [`Upload`]s) and the findings about the
+//! change itself (paths, the yank list, refs). [`registry_state`] is the
+//! registry it is judged against: the index for the names involved, plus
+//! versions accepted on the branch but not yet published. [`verdict`]
+//! runs the policy. `pre-receive` builds the case from a push,
+//! `crategate check` from files or from a clone's unpushed commits.
+
+pub mod push;
+mod yank_list;
+
+use std::collections::BTreeSet;
+
+use crate::crate_file::{self, Limits, Refusal};
+use crate::crate_name::canonical;
+use crate::diag::{Finding, Severity, Verdict};
+use crate::git::{BlobRef, CrateRepo, GitError, Oid};
+use crate::index::{IndexError, View};
+use crate::policy::{
+    Change, Policy, PublishedCrate, PublishedVersion, RegistryState, Upload, decide,
+};
+use crate::publish::yank_list::YANK_LIST;
+use crate::publish::{MAX_FILE_SIZE, PublishError, is_crate_path};
+use push::PushRules;
+
+/// Why a change could not be judged.
+#[derive(Debug, thiserror::Error)]
+pub enum JudgeError {
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+}
+
+/// What is being judged.
+#[derive(Debug, Default)]
+pub struct Case {
+    pub uploads: Vec<Upload>,
+    /// Findings about the change rather than about one crate.
+    pub findings: Vec<Finding>,
+}
+
+impl Case {
+    /// Adds the net change of a branch from `old` to `new`: every
+    /// `.crate` added, changed or deleted, the yank list, other paths.
+    pub fn add_branch_change(
+        &mut self,
+        repo: &CrateRepo,
+        rules: &PushRules<'_>,
+        old: Option<Oid>,
+        new: Oid,
+    ) -> Result<(), JudgeError> {
+        for change in repo.changes(old, new)? {
+            if change.path == YANK_LIST {
+                yank_list::judge(repo, rules, old, new, self)?;
+                continue;
+            }
+            let is_crate = is_crate_path(&change.path);
+            self.findings.extend(rules.check_path(&change, is_crate));
+            if !is_crate {
+                continue;
+            }
+            let (kind, blob) = match (&change.old, &change.new) {
+                (None, Some(new)) => (Change::Added, *new),
+                (Some(old), None) => (Change::Deleted, *old),
+                (Some(_), Some(new)) => (Change::Modified, *new),
+                (None, None) => continue,
+            };
+            let file_name = change.path.rsplit('/').next().unwrap_or(&change.path);
+            self.add_blob(repo, rules.limits(), &change.path, file_name, kind, blob)?;
+        }
+        Ok(())
+    }
+
+    /// Adds one `.crate` blob. `path` is what findings name; `file_name`
+    /// what the reader checks the manifest against.
+    fn add_blob(
+        &mut self,
+        repo: &CrateRepo,
+        limits: &Limits,
+        path: &str,
+        file_name: &str,
+        kind: Change,
+        blob: BlobRef,
+    ) -> Result<(), JudgeError> {
+        let size = repo.blob_size(blob.id)?;
+        let read = if !blob.is_regular_file() {
+            Err(refusal(
+                "tarball-not-a-file",
+                "the .crate is a symbolic link or submodule in git, not a file",
+                "commit the .crate file itself",
+            ))
+        } else if size > MAX_FILE_SIZE {
+            Err(refusal(
+                "tarball-over-hard-limit",
+                &format!("the file is {size} bytes, over the {MAX_FILE_SIZE}-byte hard limit"),
+                "a crate this large cannot be accepted",
+            ))
+        } else {
+            crate_file::read_crate(&repo.blob(blob.id)?, Some(file_name), limits)
+        };
+        self.uploads.push(Upload {
+            path: path.to_owned(),
+            size,
+            change: kind,
+            read,
+        });
+        Ok(())
+    }
+
+    /// `name@version` of every crate the change adds.
+    #[must_use]
+    pub fn added(&self) -> Vec<String> {
+        self.uploads
+            .iter()
+            .filter(|u| u.change == Change::Added)
+            .filter_map(|u| u.read.as_ref().ok())
+            .map(|k| format!("{}@{}", k.manifest.name, k.manifest.version))
+            .collect()
+    }
+}
+
+/// A `.crate` file's bytes as an added upload, named `path` in findings.
+#[must_use]
+pub fn upload_from_bytes(path: &str, bytes: &[u8], limits: &Limits) -> Upload {
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    Upload {
+        path: path.to_owned(),
+        size: bytes.len() as u64,
+        change: Change::Added,
+        read: crate_file::read_crate(bytes, Some(file_name), limits),
+    }
+}
+
+fn refusal(rule: &'static str, message: &str, help: &str) -> Refusal {
+    Refusal {
+        rule,
+        entry: None,
+        message: message.to_owned(),
+        help: help.to_owned(),
+    }
+}
+
+/// The policy's verdict on a case: the case's own findings first, then
+/// every crate's.
+#[must_use]
+pub fn verdict(policy: &Policy, state: &RegistryState, case: &Case) -> Verdict {
+    let mut verdict = decide(policy, state, &case.uploads);
+    verdict.findings.splice(0..0, case.findings.iter().cloned());
+    verdict.accepted = !verdict
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error);
+    verdict
+}
+
+/// The registry as a change must see it: the index (when there is one)
+/// for every name the change touches, plus versions accepted on `branch`
+/// of `repo` but not yet published (between the commit the index
+/// reflects and the branch tip).
+pub fn registry_state(
+    view: Option<&View<'_>>,
+    in_flight: Option<(&CrateRepo, &str)>,
+    limits: &Limits,
+    uploads: &[Upload],
+) -> Result<RegistryState, JudgeError> {
+    let mut state = RegistryState::default();
+    let Some(view) = view else {
+        return Ok(state);
+    };
+    for krate in uploads.iter().filter_map(|u| u.read.as_ref().ok()) {
+        for published in view.crates_like(&krate.manifest.name)? {
+            let versions = published
+                .versions
+                .iter()
+                .map(|l| PublishedVersion {
+                    version: l.vers.clone(),
+                    checksum: l.cksum,
+                    yanked: l.yanked,
+                })
+                .collect();
+            state.crates.insert(
+                canonical(&published.name),
+                PublishedCrate {
+                    name: published.name,
+                    versions,
+                },
+            );
+        }
+    }
+    if let Some((repo, branch)) = in_flight {
+        add_in_flight(&mut state, view, repo, branch, limits, uploads)?;
+    }
+    Ok(state)
+}
+
+fn add_in_flight(
+    state: &mut RegistryState,
+    view: &View<'_>,
+    repo: &CrateRepo,
+    branch: &str,
+    limits: &Limits,
+    uploads: &[Upload],
+) -> Result<(), JudgeError> {
+    let Some(tip) = repo.tip(branch)? else {
+        return Ok(());
+    };
+    let names: BTreeSet<String> = uploads
+        .iter()
+        .filter_map(|u| u.read.as_ref().ok())
+        .map(|k| k.manifest.name.canonical())
+        .collect();
+    let reflected = view
+        .reflected_commit()?
+        .and_then(|hex| Oid::from_str(&hex).ok())
+        .filter(|id| repo.is_ancestor(*id, tip).unwrap_or(false));
+    for change in repo.changes(reflected, tip)? {
+        let Some(blob) = change
+            .new
+            .filter(|b| b.is_regular_file() && is_crate_path(&change.path))
+        else {
+            continue;
+        };
+        if !names.iter().any(|n| file_may_name(&change.path, n))
+            || repo.blob_size(blob.id)? > MAX_FILE_SIZE
+        {
+            continue;
+        }
+        let Ok(krate) = crate_file::read_crate(&repo.blob(blob.id)?, None, limits) else {
+            continue;
+        };
+        let entry = state
+            .crates
+            .entry(krate.manifest.name.canonical())
+            .or_insert_with(|| PublishedCrate {
+                name: krate.manifest.name.to_string(),
+                versions: Vec::new(),
+            });
+        if !entry
+            .versions
+            .iter()
+            .any(|v| v.version == krate.manifest.version)
+        {
+            entry.versions.push(PublishedVersion {
+                version: krate.manifest.version.clone(),
+                checksum: krate.checksum,
+                yanked: false,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether a `.crate` path can hold a crate whose canonical name is
+/// `key`: its file name, canonicalized, starts with `key-`.
+fn file_may_name(path: &str, key: &str) -> bool {
+    let file = canonical(path.rsplit('/').next().unwrap_or(path));
+    file.strip_prefix(key)
+        .is_some_and(|rest| rest.starts_with('_'))
+}

@@ -1,0 +1,58 @@
+//! Judging a change of the yank list (`yanked.toml`): it must parse, name
+//! only versions whose `.crate` is on the branch, and every entry that
+//! changes is a yank or unyank the owners rule judges.
+
+use super::push::PushRules;
+use super::{Case, JudgeError};
+use crate::git::{CrateRepo, Oid};
+use crate::policy::Change;
+use crate::publish::yank_list::{self, YANK_LIST};
+use crate::publish::yank_list_at;
+
+/// Adds an upload per changed entry (a yank or an unyank, for the owners
+/// rule) and a finding per problem.
+pub fn judge(
+    repo: &CrateRepo,
+    rules: &PushRules,
+    old: Option<Oid>,
+    new: Oid,
+    case: &mut Case,
+) -> Result<(), JudgeError> {
+    let after = match yank_list_at(repo, Some(new))? {
+        Ok(list) => list,
+        Err(reason) => {
+            case.findings.extend(rules.finding(
+                "yank-list-invalid",
+                YANK_LIST,
+                reason,
+                "fix the file: `[[yanked]]` entries with `name`, `version` and an optional `reason` (or use `crategate yank`)",
+                "push",
+            ));
+            return Ok(());
+        }
+    };
+    let before = yank_list_at(repo, old)?.unwrap_or_default();
+    for (name, version, yanked) in yank_list::difference(&before, &after) {
+        let file = crate::crate_file::file_name(&name, &version);
+        let Some(blob) = repo.file(new, &file)? else {
+            let verb = if yanked { "yanks" } else { "unyanks" };
+            case.findings.extend(rules.finding(
+                "yank-list-unknown-version",
+                YANK_LIST,
+                format!("{YANK_LIST} {verb} {name} {version}, but {file} is not in the repository"),
+                "list only published versions, spelled as in their Cargo.toml",
+                "push",
+            ));
+            continue;
+        };
+        case.add_blob(
+            repo,
+            rules.limits(),
+            YANK_LIST,
+            &file,
+            Change::Deleted,
+            blob,
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! Incremental publication, what `post-receive` runs: from the commit the
+//! index reflects to the branch tip.
+
+use super::yank_list::{self, YANK_LIST};
+use super::{
+    PublishError, Report, commit_message, is_crate_path, read_version, set_yanked, yank_list_at,
+};
+use crate::crate_file::Limits;
+use crate::crate_name::CrateName;
+use crate::git::{CrateRepo, FileChange, Oid};
+use crate::index::line::{self, Mode};
+use crate::index::{ALREADY_PUBLISHED, Index, IndexError, Transaction};
+
+/// Publishes everything on `branch` of `repo` that the index does not
+/// reflect yet. `pusher` is recorded in the index commit.
+pub fn catch_up(
+    repo: &CrateRepo,
+    branch: &str,
+    index: &Index,
+    limits: &Limits,
+    pusher: Option<&str>,
+) -> Result<Report, PublishError> {
+    let mut tx = index.begin()?;
+    let Some(tip) = repo.tip(branch)? else {
+        return Ok(Report::default());
+    };
+    let reflected = tx
+        .view()
+        .reflected_commit()?
+        .and_then(|hex| Oid::from_str(&hex).ok())
+        .filter(|id| repo.is_ancestor(*id, tip).unwrap_or(false));
+    if reflected == Some(tip) {
+        return Ok(Report::default());
+    }
+    let mut report = Report::default();
+    let listed = match yank_list_at(repo, Some(tip))? {
+        Ok(list) => list,
+        Err(reason) => {
+            report.skip(YANK_LIST, reason);
+            yank_list::YankList::default()
+        }
+    };
+    let ctx = Context {
+        repo,
+        limits,
+        mode: index.settings().line_mode(),
+        pubtime: line::pubtime_now(),
+        listed,
+    };
+    let mut list_changed = false;
+    for change in repo.changes(reflected, tip)? {
+        if change.path == YANK_LIST {
+            list_changed = true;
+        } else if is_crate_path(&change.path)
+            && let Some(reason) = ctx.apply(&mut tx, &change, &mut report)?
+        {
+            report.skip(&change.path, reason);
+        }
+    }
+    if list_changed {
+        ctx.apply_list_changes(&mut tx, reflected, tip, &mut report)?;
+    }
+    let message = commit_message(&report, tip, pusher);
+    report.commit = tx.commit(&message)?;
+    Ok(report)
+}
+
+struct Context<'r> {
+    repo: &'r CrateRepo,
+    limits: &'r Limits,
+    mode: Mode,
+    pubtime: String,
+    /// The yank list at the tip.
+    listed: yank_list::YankList,
+}
+
+impl Context<'_> {
+    /// Applies one changed `.crate`; a reason when it was left alone.
+    fn apply(
+        &self,
+        tx: &mut Transaction<'_>,
+        change: &FileChange,
+        report: &mut Report,
+    ) -> Result<Option<String>, PublishError> {
+        let (blob, added) = match (&change.old, &change.new) {
+            (None, Some(new)) => (*new, true),
+            (Some(old), None) => (*old, false),
+            _ => {
+                return Ok(Some(
+                    "a published .crate was changed in place; the index keeps the first contents"
+                        .into(),
+                ));
+            }
+        };
+        let version = match read_version(
+            self.repo,
+            self.limits,
+            &change.path,
+            blob,
+            &self.mode,
+            &self.pubtime,
+        )? {
+            Ok(version) => version,
+            Err(reason) => return Ok(Some(reason)),
+        };
+        let name = version.name.clone();
+        let vers = version.line.vers().clone();
+        if !added {
+            set_yanked(tx, &name, &vers, true, report)?;
+            return Ok(None);
+        }
+        match tx.add(&version) {
+            Ok(()) => {
+                report.added.push((name.to_string(), vers.clone()));
+                if self.listed.contains(name.as_str(), &vers) {
+                    set_yanked(tx, &name, &vers, true, report)?;
+                }
+                Ok(None)
+            }
+            Err(IndexError::Refused(conflicts))
+                if conflicts.iter().all(|c| c.rule == ALREADY_PUBLISHED) =>
+            {
+                // The same file again (restored after a deletion): its
+                // yanked flag follows the yank list.
+                set_yanked(
+                    tx,
+                    &name,
+                    &vers,
+                    self.listed.contains(name.as_str(), &vers),
+                    report,
+                )?;
+                Ok(None)
+            }
+            Err(IndexError::Refused(conflicts)) => {
+                let reasons: Vec<String> = conflicts.into_iter().map(|c| c.message).collect();
+                Ok(Some(reasons.join("; ")))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Yanks and unyanks what the yank list's change says, for versions
+    /// whose `.crate` is on the branch (a deleted one stays yanked).
+    fn apply_list_changes(
+        &self,
+        tx: &mut Transaction<'_>,
+        reflected: Option<Oid>,
+        tip: Oid,
+        report: &mut Report,
+    ) -> Result<(), PublishError> {
+        let before = yank_list_at(self.repo, reflected)?.unwrap_or_default();
+        for (name, version, yanked) in yank_list::difference(&before, &self.listed) {
+            let file = crate::crate_file::file_name(&name, &version);
+            if self.repo.file(tip, &file)?.is_none() {
+                continue;
+            }
+            let Ok(name) = CrateName::new(&name) else {
+                continue;
+            };
+            set_yanked(tx, &name, &version, yanked, report)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,315 @@
+//! Pushes over `file://` of good, bad and mixed content: a good push is
+//! published once, a push with one bad file changes nothing anywhere, and
+//! what is judged is the net change of the pushed commits.
+
+use crate::support::hooked::{Hosted, Setup, assert_refused, default_policy, index_path};
+use crate::support::shelf::{file_name, shelf};
+
+/// Pushes `names` from a fresh clone as one commit and asserts success.
+fn publish(hosted: &Hosted, dir_name: &str, names: &[&str]) -> String {
+    let clone = hosted.clone_as(dir_name);
+    for name in names {
+        clone.put_crate(name);
+    }
+    let head = clone.commit("publish");
+    clone.push(&["origin", "main"]).success();
+    head
+}
+
+#[test]
+fn good_push_is_published_once_and_builds() {
+    let hosted = Hosted::new();
+    let clone = hosted.clone_as("work");
+    clone.put_crate("cg-alpha");
+    clone.put_crate("cg-beta");
+    clone.put("README.md", b"# Our crates\n");
+    let head = clone.commit("two crates");
+    let before = hosted.registry.tip();
+
+    let pushed = clone
+        .push(&["-o", "crategate.verbose", "origin", "main"])
+        .success();
+
+    for name in ["cg-alpha", "cg-beta"] {
+        for said in [
+            format!("remote: crategate: accepts {name}@1.0.0"),
+            format!("remote: crategate: published {name} 1.0.0"),
+        ] {
+            assert!(pushed.stderr.contains(&said), "missing {said:?}\n{pushed}");
+        }
+        assert_eq!(hosted.published(name), [("1.0.0".to_owned(), false)]);
+    }
+    assert_eq!(hosted.tip().as_deref(), Some(head.as_str()));
+    assert_ne!(hosted.registry.tip(), before);
+    let message = hosted.index_message();
+    assert!(
+        message.contains(&format!("Crate-Commit: {head}")),
+        "{message}"
+    );
+    assert_eq!(
+        hosted.sync(&["--check"]).success().stdout,
+        "The index is in step with the crate repository.\n"
+    );
+    hosted.assert_fsck();
+    let built = hosted.build_consumer("consumer", &["cg-alpha", "cg-beta"]);
+    assert_eq!(built, "cg-alpha 1\ncg-beta 2\n");
+}
+
+#[test]
+fn bad_push_changes_nothing() {
+    let hosted = Hosted::new();
+    publish(&hosted, "first", &["cg-alpha"]);
+    let before = hosted.state();
+    let clone = hosted.clone_as("work");
+    clone.put_crate("cg-gpl");
+    clone.commit("a license the policy refuses");
+
+    let refused = assert_refused(
+        clone.push(&["origin", "main"]),
+        &file_name("cg-gpl"),
+        "license-not-allowed",
+    );
+
+    assert!(refused.stderr.contains("cg-gpl@1.0.0"), "{refused}");
+    assert!(
+        refused.stderr.contains("pre-receive hook declined"),
+        "{refused}"
+    );
+    assert_eq!(hosted.state(), before);
+    assert!(hosted.lines("cg-gpl").is_empty());
+}
+
+#[test]
+fn one_bad_file_refuses_the_whole_push_and_every_problem_is_told() {
+    let hosted = Hosted::new();
+    publish(&hosted, "first", &["cg-alpha"]);
+    let before = hosted.state();
+    let clone = hosted.clone_as("work");
+    clone.put_crate("cg-beta");
+    clone.put_crate("cg-gpl");
+    clone.put("cg-junk-1.0.0.crate", b"this is not a gzip stream");
+    clone.put("notes/todo.txt", b"not a crate\n");
+    clone.put(
+        &format!("sub/{}", file_name("cg-same")),
+        shelf().bytes("cg-same"),
+    );
+    clone.put("README.md", b"allowed by push.other-paths\n");
+    clone.put("cg-other-1.0.0.crate", shelf().bytes("cg-beta"));
+    clone.symlink("cg-link-1.0.0.crate", &file_name("cg-beta"));
+    clone.commit("good and bad together");
+
+    let refused = clone.push(&["origin", "main"]);
+
+    let refused = assert_refused(refused, &file_name("cg-gpl"), "license-not-allowed");
+    let refused = assert_refused(refused, "notes/todo.txt", "push-path-not-allowed");
+    let refused = assert_refused(
+        refused,
+        &format!("sub/{}", file_name("cg-same")),
+        "push-crate-location",
+    );
+    let refused = assert_refused(refused, "cg-junk-1.0.0.crate", "tarball-not-gzip");
+    let refused = assert_refused(refused, "cg-other-1.0.0.crate", "crate-name-mismatch");
+    let refused = assert_refused(refused, "cg-link-1.0.0.crate", "tarball-not-a-file");
+    for good in ["cg-beta-1.0.0.crate", "README.md"] {
+        assert!(
+            !refused.stderr.contains(&format!("error: {good}")),
+            "{good} is fine\n{refused}"
+        );
+    }
+    assert_eq!(hosted.state(), before);
+    assert!(hosted.lines("cg-beta").is_empty());
+}
+
+#[test]
+fn net_change_of_several_commits_is_judged() {
+    let hosted = Hosted::new();
+    let clone = hosted.clone_as("work");
+    // A broken file, fixed by the next commit of the same push.
+    clone.put(&file_name("cg-alpha"), b"not a crate yet");
+    clone.commit("broken");
+    clone.put_crate("cg-alpha");
+    let fixed = clone.commit("fixed");
+    clone.push(&["origin", "main"]).success();
+    assert_eq!(hosted.tip().as_deref(), Some(fixed.as_str()));
+    assert_eq!(hosted.published("cg-alpha"), [("1.0.0".to_owned(), false)]);
+    hosted.sync(&["--check"]).success();
+
+    // A good file, then a bad one in a later commit: all refused.
+    let before = hosted.state();
+    clone.put_crate("cg-beta");
+    clone.commit("good");
+    clone.put_crate("cg-gpl");
+    clone.commit("bad");
+    assert_refused(
+        clone.push(&["origin", "main"]),
+        &file_name("cg-gpl"),
+        "license-not-allowed",
+    );
+    assert_eq!(hosted.state(), before);
+
+    // Taking the bad file out again: the net change is the good one.
+    clone.remove(&file_name("cg-gpl"));
+    let last = clone.commit("take it out");
+    clone.push(&["origin", "main"]).success();
+    assert_eq!(hosted.tip().as_deref(), Some(last.as_str()));
+    assert_eq!(hosted.published("cg-beta"), [("1.0.0".to_owned(), false)]);
+    assert!(hosted.lines("cg-gpl").is_empty());
+    let built = hosted.build_consumer("consumer", &["cg-alpha", "cg-beta"]);
+    assert_eq!(built, "cg-alpha 1\ncg-beta 2\n");
+}
+
+#[test]
+fn dry_run_judges_and_changes_nothing() {
+    let hosted = Hosted::new();
+    publish(&hosted, "first", &["cg-alpha"]);
+    let before = hosted.state();
+    let clone = hosted.clone_as("work");
+    clone.put_crate("cg-beta");
+    clone.commit("good");
+
+    let good = clone
+        .push(&["-o", "crategate.dry-run", "origin", "main"])
+        .failure();
+    assert!(good.stderr.contains("dry run"), "{good}");
+    assert!(good.stderr.contains("would be accepted"), "{good}");
+    assert_eq!(hosted.state(), before);
+
+    clone.put_crate("cg-gpl");
+    clone.commit("bad");
+    let bad = assert_refused(
+        clone.push(&["-o", "crategate.dry-run", "origin", "main"]),
+        &file_name("cg-gpl"),
+        "license-not-allowed",
+    );
+    assert!(bad.stderr.contains("would be refused"), "{bad}");
+    assert_eq!(hosted.state(), before);
+}
+
+#[test]
+fn deleting_a_crate_yanks_it_and_it_stays_unreplaceable() {
+    let hosted = Hosted::new();
+    publish(&hosted, "first", &["cg-alpha", "cg-same"]);
+    let clone = hosted.clone_as("work");
+    clone.remove(&file_name("cg-same"));
+    let head = clone.commit("retire cg-same");
+
+    let pushed = clone.push(&["origin", "main"]).success();
+
+    assert!(
+        pushed
+            .stderr
+            .contains("remote: crategate: yanked cg-same 1.0.0"),
+        "{pushed}"
+    );
+    assert_eq!(hosted.tip().as_deref(), Some(head.as_str()));
+    assert_eq!(hosted.published("cg-same"), [("1.0.0".to_owned(), true)]);
+    assert_eq!(hosted.published("cg-alpha"), [("1.0.0".to_owned(), false)]);
+    hosted.sync(&["--check"]).success();
+
+    let before = hosted.state();
+    clone.put(&file_name("cg-same"), shelf().other_same());
+    clone.commit("other bytes under a yanked version");
+    assert_refused(
+        clone.push(&["origin", "main"]),
+        &file_name("cg-same"),
+        "version-exists",
+    );
+    assert_eq!(hosted.state(), before);
+}
+
+#[test]
+fn changing_a_published_crate_in_place_is_refused() {
+    let hosted = Hosted::new();
+    publish(&hosted, "first", &["cg-same"]);
+    let before = hosted.state();
+    let lines = hosted.registry.file(&index_path("cg-same"));
+    let clone = hosted.clone_as("work");
+    clone.put(&file_name("cg-same"), shelf().other_same());
+    clone.commit("replace");
+
+    assert_refused(
+        clone.push(&["origin", "main"]),
+        &file_name("cg-same"),
+        "version-replaced",
+    );
+
+    assert_eq!(hosted.state(), before);
+    assert_eq!(hosted.registry.file(&index_path("cg-same")), lines);
+}
+
+#[test]
+fn repository_path_with_colon_and_spaces() {
+    let hosted = Hosted::with(&Setup {
+        repo_name: "team: our crates.git",
+        ..Setup::default()
+    });
+    assert!(hosted.url().contains(": our crates.git"));
+    let head = publish(&hosted, "first", &["cg-alpha"]);
+    assert_eq!(hosted.tip().as_deref(), Some(head.as_str()));
+    assert_eq!(hosted.published("cg-alpha"), [("1.0.0".to_owned(), false)]);
+
+    let before = hosted.state();
+    let clone = hosted.clone_as("work");
+    clone.put_crate("cg-gpl");
+    clone.commit("bad");
+    assert_refused(
+        clone.push(&["origin", "main"]),
+        &file_name("cg-gpl"),
+        "license-not-allowed",
+    );
+    assert_eq!(hosted.state(), before);
+    hosted.sync(&["--check"]).success();
+    hosted.assert_fsck();
+    assert_eq!(
+        hosted.build_consumer("consumer", &["cg-alpha"]),
+        "cg-alpha 1\n"
+    );
+}
+
+#[test]
+fn index_served_by_dumb_http_gets_its_server_info_after_each_push() {
+    let hosted = Hosted::with(&Setup {
+        update_server_info: true,
+        ..Setup::default()
+    });
+    let info_refs = hosted.registry.index_dir().join("info/refs");
+    for (n, name) in ["cg-alpha", "cg-beta"].iter().enumerate() {
+        publish(&hosted, &format!("clone-{n}"), &[name]);
+        let listed = std::fs::read_to_string(&info_refs).expect("reading info/refs");
+        let tip = hosted.registry.tip();
+        assert_eq!(listed, format!("{tip}\trefs/heads/main\n"), "after {name}");
+    }
+}
+
+#[test]
+fn a_server_that_cannot_judge_refuses_every_push() {
+    let hosted = Hosted::new();
+    publish(&hosted, "first", &["cg-alpha"]);
+    let clone = hosted.clone_as("work");
+    clone.put_crate("cg-beta");
+    clone.commit("beta");
+    let policy = hosted.sandbox().path("policy.toml");
+    let index = hosted.registry.index_dir().to_owned();
+    let moved = hosted.sandbox().path("index-elsewhere.git");
+    let before = hosted.state();
+
+    std::fs::write(&policy, "schema = 1\n[licences]\n").expect("breaking the policy");
+    let broken_policy = clone.push(&["origin", "main"]).failure();
+    std::fs::write(&policy, default_policy()).expect("restoring the policy");
+    std::fs::rename(&index, &moved).expect("moving the index away");
+    let no_index = clone.push(&["origin", "main"]).failure();
+    std::fs::rename(&moved, &index).expect("moving the index back");
+
+    for refused in [&broken_policy, &no_index] {
+        assert!(
+            refused
+                .stderr
+                .contains("remote: error: crategate cannot judge this push, so it is refused"),
+            "{refused}"
+        );
+    }
+    assert!(broken_policy.stderr.contains("licences"), "{broken_policy}");
+    assert_eq!(hosted.state(), before);
+    clone.push(&["origin", "main"]).success();
+    assert_eq!(hosted.published("cg-beta"), [("1.0.0".to_owned(), false)]);
+}
