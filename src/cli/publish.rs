@@ -22,7 +22,7 @@ use super::Outcome;
 use super::check;
 use super::clone::{CrateClone, PushAnswer};
 use super::output::{self, Output, OutputArgs};
-use super::workspace::{Member, Workspace};
+use super::workspace::{self, Member, Workspace};
 use crate::crate_file;
 use crate::diag::{Verdict, json as verdict_json};
 use crate::index::Index;
@@ -96,7 +96,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         .collect();
     let policy = clone.policy(args.policy.as_ref())?;
     out.progress(&format!("Judging with the policy {}", policy.source()));
-    let verdict = judge(&policy, index.as_ref(), &packaged)?;
+    let this_registry = workspace::sibling_registry(&members);
+    let verdict = judge(&policy, index.as_ref(), this_registry, &packaged)?;
     if !verdict.accepted || !verdict.findings.is_empty() {
         eprint!(
             "{}",
@@ -219,7 +220,12 @@ fn package(args: &Args, cargo: &Path, workspace: &Workspace, names: &[&str]) -> 
 
 /// The packaged files judged together, as one push would be, against
 /// the server's index when reachable (the same path as `crategate check`).
-fn judge(policy: &Policy, index: Option<&Index>, packaged: &[Packaged]) -> anyhow::Result<Verdict> {
+fn judge(
+    policy: &Policy,
+    index: Option<&Index>,
+    this_registry: Option<String>,
+    packaged: &[Packaged],
+) -> anyhow::Result<Verdict> {
     let mut uploads = Vec::new();
     for p in packaged {
         let bytes = std::fs::read(&p.file)
@@ -229,7 +235,9 @@ fn judge(policy: &Policy, index: Option<&Index>, packaged: &[Packaged]) -> anyho
     }
     let view = index.map(Index::view).transpose()?;
     let mut state = judge::registry_state(view.as_ref(), None, policy.limits(), &uploads)?;
-    state.index_url = index.map(|i| i.settings().index_url.clone());
+    state.index_url = index
+        .map(|i| i.settings().index_url.clone())
+        .or(this_registry);
     let case = judge::Case {
         uploads,
         ..judge::Case::default()

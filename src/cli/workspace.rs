@@ -41,6 +41,8 @@ pub struct Dependency {
     /// `None` for normal dependencies, else `dev` or `build`.
     pub kind: Option<String>,
     pub path: Option<PathBuf>,
+    /// The index URL of the registry it comes from (`None`: crates.io).
+    pub registry: Option<String>,
 }
 
 impl Workspace {
@@ -92,6 +94,20 @@ impl Workspace {
         }
         Ok(in_dependency_order(&chosen))
     }
+}
+
+/// The index URL the members are published to, as their dependencies on
+/// each other name it (a member depends on a sibling through this
+/// registry). For judging without the server: it tells this registry's
+/// own crates from foreign ones.
+#[must_use]
+pub fn sibling_registry(members: &[&Member]) -> Option<String> {
+    let dirs: BTreeSet<&Path> = members.iter().map(|m| m.dir()).collect();
+    members
+        .iter()
+        .flat_map(|m| &m.dependencies)
+        .filter(|d| d.path.as_deref().is_some_and(|p| dirs.contains(p)))
+        .find_map(|d| d.registry.clone())
 }
 
 impl Member {
@@ -168,6 +184,7 @@ mod tests {
                     req: (*req).into(),
                     kind: kind.map(str::to_owned),
                     path: Some(PathBuf::from(format!("/ws/{dep}"))),
+                    registry: Some(format!("sparse+https://{dep}.example/")),
                 })
                 .collect(),
         }
@@ -207,6 +224,12 @@ mod tests {
         );
         assert!(ws.to_publish(Some("private"), None).is_err());
         assert!(ws.to_publish(Some("nope"), None).is_err());
+        let all = ws.to_publish(None, None).expect("some");
+        assert_eq!(
+            sibling_registry(&all).as_deref(),
+            Some("sparse+https://app.example/")
+        );
+        assert_eq!(sibling_registry(&all[..1]), None);
     }
 
     #[test]
