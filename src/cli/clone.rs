@@ -8,14 +8,14 @@
 //! knows the server: its policy, its index and its tracked branch. Every
 //! `git` runs with the `GIT_*` variables scrubbed.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use anyhow::{Context, bail};
 
 use semver::Version;
 
+use super::process::{checked, git_anywhere};
 use crate::crate_file;
 use crate::crate_name::{CrateName, canonical};
 use crate::git::git_command;
@@ -336,12 +336,7 @@ fn locate(given: &str) -> anyhow::Result<(PathBuf, Option<tempfile::TempDir>)> {
         .prefix("crategate-clone-")
         .tempdir()?;
     let work = temp.path().join("crates");
-    let mut command = Command::new("git");
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("GIT_") {
-            command.env_remove(key);
-        }
-    }
+    let mut command = git_anywhere();
     command.args(["clone", "-q", given]).arg(&work);
     checked(&mut command, None).with_context(|| format!("cloning {given}"))?;
     Ok((work, Some(temp)))
@@ -375,35 +370,4 @@ pub fn published_key(file: &str) -> String {
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Runs a command with optional stdin; a failure is an error with its output.
-pub fn checked(command: &mut Command, input: Option<&str>) -> anyhow::Result<Output> {
-    command
-        .stdin(if input.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command
-        .spawn()
-        .with_context(|| format!("running {command:?}"))?;
-    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
-        stdin
-            .write_all(text.as_bytes())
-            .with_context(|| format!("writing to {command:?}"))?;
-    }
-    let out = child
-        .wait_with_output()
-        .with_context(|| format!("running {command:?}"))?;
-    if !out.status.success() {
-        bail!(
-            "{command:?} failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(out)
 }

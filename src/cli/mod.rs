@@ -15,6 +15,7 @@ mod install;
 mod mirror;
 mod output;
 mod policy;
+mod process;
 mod publish;
 mod sync;
 mod workspace;

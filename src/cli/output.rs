@@ -1,9 +1,9 @@
-//! How the publisher's commands talk: progress lines on stderr (silenced
-//! by `--quiet`), the server's `remote:` lines relayed as git printed
+//! How the publisher's commands talk: progress on stderr (redrawn in
+//! place on a terminal, plain lines otherwise; silenced by `--quiet`), the server's `remote:` lines relayed as git printed
 //! them, and at the end either a human summary or one JSON document on
 //! stdout for CI (`--format json`).
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 
 /// The summary's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,6 +30,7 @@ pub struct OutputArgs {
 pub struct Output {
     quiet: bool,
     format: Format,
+    terminal: bool,
 }
 
 impl Output {
@@ -38,6 +39,7 @@ impl Output {
         Self {
             quiet: args.quiet,
             format: args.format,
+            terminal: std::io::stderr().is_terminal(),
         }
     }
 
@@ -48,9 +50,18 @@ impl Output {
         }
     }
 
-    /// A counted progress line: `[i/n] line`.
+    /// A counted step of a long run, `[i/n] line`: redrawn in place on a
+    /// terminal, one line each otherwise (logs, CI).
     pub fn step(&self, i: usize, n: usize, line: &str) {
-        self.progress(&format!("[{i}/{n}] {line}"));
+        if self.quiet {
+            return;
+        }
+        if self.terminal {
+            let end = if i == n { "\n" } else { "" };
+            eprint!("\r\x1b[2K[{i}/{n}] {line}{end}");
+        } else {
+            eprintln!("[{i}/{n}] {line}");
+        }
     }
 
     /// A result line for people: stdout in human format, else stderr

@@ -22,6 +22,7 @@ use super::Outcome;
 use super::check;
 use super::clone::{CrateClone, PushAnswer};
 use super::output::{self, Output, OutputArgs};
+use super::process::git_anywhere;
 use super::workspace::{self, Member, Workspace};
 use crate::crate_file;
 use crate::diag::{Verdict, json as verdict_json};
@@ -154,12 +155,7 @@ fn early_problems(
 /// The first uncommitted path in the members' directories (the target
 /// directory aside, as cargo does), if any; `None` too outside git.
 fn uncommitted(workspace: &Workspace, members: &[&Member]) -> anyhow::Result<Option<String>> {
-    let mut command = Command::new("git");
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("GIT_") {
-            command.env_remove(key);
-        }
-    }
+    let mut command = git_anywhere();
     command
         .args(["status", "--porcelain", "--"])
         .args(members.iter().map(|m| m.dir()));
@@ -263,7 +259,7 @@ fn push_each(
             std::slice::from_ref(&file),
             &format!("Publish {} {}", p.name, p.version),
         )?;
-        out.step(i + 1, packaged.len(), &format!("Pushing {file}"));
+        out.progress(&format!("[{}/{}] Pushing {file}", i + 1, packaged.len()));
         let answer = clone.push(args.dry_run)?;
         output::relay(&answer.remote);
         let accepted = accepted(&answer, args.dry_run);
