@@ -161,4 +161,15 @@ fn refuses_early_and_dry_runs_change_nothing() {
         !head.status.success(),
         "the dry run's commits were taken back\n{head}"
     );
+
+    // A URL instead of a clone: crategate clones it to a temporary directory.
+    let url = format!("file://{}", s(&hosted.crates));
+    hosted
+        .crategate_in(
+            &ws,
+            &["publish", "--crate-repo", &url, "--package", "cgp-core"],
+        )
+        .success()
+        .stderr_has("remote: crategate: published cgp-core 1.0.0");
+    assert_eq!(hosted.crate_files(), ["cgp-core-1.0.0.crate"]);
 }
