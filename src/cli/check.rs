@@ -140,15 +140,9 @@ fn resolve_range(repo: &CrateRepo, range: &str) -> anyhow::Result<(Option<Oid>, 
 fn server_config() -> anyhow::Result<Option<HookConfig>> {
     let repo =
         CrateRepo::open(Path::new(".")).context("--git runs in a clone of the crate repository")?;
-    let Some(url) = repo.remote_url("origin") else {
-        return Ok(None);
-    };
-    let path = PathBuf::from(url.strip_prefix("file://").unwrap_or(&url));
-    if !path.is_dir() {
-        return Ok(None);
-    }
-    let server = CrateRepo::open(&path)?;
-    Ok(HookConfig::load(server.git_dir()).ok())
+    Ok(repo
+        .remote_url("origin")
+        .and_then(|url| super::clone::server_config(Path::new("."), &url)))
 }
 
 /// The verdict in the chosen format.

@@ -4,14 +4,22 @@
 //! rule (nothing was changed), 2 could not run (bad arguments, I/O, a
 //! broken repository).
 
+mod cargo_config;
 mod check;
+mod clone;
 mod demo;
 mod hook;
 mod index;
 mod init;
 mod install;
+mod mirror;
+mod output;
 mod policy;
+mod process;
+mod publish;
 mod sync;
+mod workspace;
+mod yank;
 
 use std::process::ExitCode;
 
@@ -42,6 +50,14 @@ enum Command {
     Policy(policy::PolicyArgs),
     /// Re-derive the index from the crate repository and apply the difference.
     Sync(sync::Args),
+    /// Print (or merge into .cargo/config.toml) the cargo configuration for the registry.
+    CargoConfig(cargo_config::Args),
+    /// Copy the crates.io packages of a Cargo.lock into the crate repository (for a mirror).
+    Mirror(mirror::Args),
+    /// Package the crates of this workspace, judge them, and push them to the crate repository.
+    Publish(publish::Args),
+    /// Yank or unyank a version through the yank list, keeping its .crate downloadable.
+    Yank(yank::Args),
     /// Run a git hook (the installed hook scripts call this).
     #[command(subcommand)]
     Hook(hook::Command),
@@ -78,6 +94,10 @@ impl Cli {
             Command::Check(args) => check::run(&args),
             Command::Policy(args) => policy::run(&args),
             Command::Sync(args) => sync::run(&args).map(Outcome::code),
+            Command::CargoConfig(args) => cargo_config::run(&args).map(Outcome::code),
+            Command::Mirror(args) => mirror::run(&args).map(Outcome::code),
+            Command::Publish(args) => publish::run(&args).map(Outcome::code),
+            Command::Yank(args) => yank::run(&args).map(Outcome::code),
             Command::Hook(command) => hook::run(&command).map(Outcome::code),
         };
         match result {

@@ -9,6 +9,7 @@ mod demo;
 mod entry;
 mod hooks;
 mod install;
+mod publisher;
 mod refusals;
 mod support;
 mod yank;
