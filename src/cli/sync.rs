@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::Outcome;
+use super::output::{Output, OutputArgs};
 use crate::git::CrateRepo;
 use crate::hook::config::HookConfig;
 use crate::index::Index;
@@ -24,6 +25,8 @@ pub struct Args {
     /// Only report drift between the two (exit 1 if there is any); write nothing.
     #[arg(long)]
     check: bool,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
@@ -53,8 +56,22 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         Some(config) => crate::hook::load_policy(config)?.limits().clone(),
         None => crate::crate_file::Limits::default(),
     };
-    let report = publish::reconcile(&repo, &branch, &index, &limits, None, !args.check)?;
-    print_report(&report, args.check);
+    let out = Output::new(&args.output);
+    let mut progress = |done: usize, total: usize| {
+        if done == total || done.is_multiple_of(100) {
+            out.step(done, total, "crate files read");
+        }
+    };
+    let report = publish::reconcile(
+        &repo,
+        &branch,
+        &index,
+        &limits,
+        None,
+        !args.check,
+        &mut progress,
+    )?;
+    print_report(&report, args.check, &out);
     let drift = report.changed_index() || !report.skipped.is_empty();
     if args.check && drift {
         return Ok(Outcome::Refused);
@@ -79,8 +96,9 @@ fn full_branch(name: &str) -> String {
     }
 }
 
-/// Prints what a publication did (or, for a check, would do).
-pub fn print_report(report: &Report, check: bool) {
+/// Prints what a publication did (or, for a check, would do), and the
+/// JSON summary when asked for.
+fn print_report(report: &Report, check: bool, out: &Output) {
     let lines = [
         (&report.added, "Added", "is missing from the index"),
         (
@@ -93,9 +111,9 @@ pub fn print_report(report: &Report, check: bool) {
     for (list, done, drift) in lines {
         for (name, version) in list {
             if check {
-                println!("drift: {name} {version} {drift}");
+                out.result(&format!("drift: {name} {version} {drift}"));
             } else {
-                println!("{done} {name} {version}");
+                out.result(&format!("{done} {name} {version}"));
             }
         }
     }
@@ -106,6 +124,20 @@ pub fn print_report(report: &Report, check: bool) {
         );
     }
     if !report.changed_index() && report.skipped.is_empty() {
-        println!("The index is in step with the crate repository.");
+        out.result("The index is in step with the crate repository.");
     }
+    let versions = |list: &[(String, semver::Version)]| -> Vec<serde_json::Value> {
+        list.iter()
+            .map(|(name, version)| serde_json::json!({ "name": name, "version": version.to_string() }))
+            .collect()
+    };
+    out.summary(&serde_json::json!({
+        "check": check,
+        "in_step": !report.changed_index() && report.skipped.is_empty(),
+        "added": versions(&report.added),
+        "yanked": versions(&report.yanked),
+        "unyanked": versions(&report.unyanked),
+        "skipped": report.skipped.iter().map(|s| serde_json::json!({ "path": s.path, "reason": s.reason })).collect::<Vec<_>>(),
+        "commit": report.commit.map(|c| c.to_string()),
+    }));
 }

@@ -33,7 +33,8 @@ fn key(name: &str, version: &Version) -> Key {
 
 /// Compares the index with every `.crate` on `branch`; with `apply`,
 /// writes the difference as one commit. The report lists what was (or
-/// would be) added and yanked, and what cannot be reconciled.
+/// would be) added and yanked, and what cannot be reconciled. `progress`
+/// hears `(files read, files)` as the crate files are read.
 pub fn reconcile(
     repo: &CrateRepo,
     branch: &str,
@@ -41,6 +42,7 @@ pub fn reconcile(
     limits: &Limits,
     pusher: Option<&str>,
     apply: bool,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, PublishError> {
     let mut tx = index.begin()?;
     let mut report = Report::default();
@@ -60,10 +62,14 @@ pub fn reconcile(
     let pubtime = line::pubtime_now();
     let mode = index.settings().line_mode();
     let mut present = BTreeSet::new();
-    for (path, blob) in repo.files(tip)? {
-        if !is_crate_path(&path) {
-            continue;
-        }
+    let files: Vec<_> = repo
+        .files(tip)?
+        .into_iter()
+        .filter(|(path, _)| is_crate_path(path))
+        .collect();
+    let total = files.len();
+    for (done, (path, blob)) in files.into_iter().enumerate() {
+        progress(done + 1, total);
         let version = match read_version(repo, limits, &path, blob, &mode, &pubtime)? {
             Ok(version) => version,
             Err(reason) => {
