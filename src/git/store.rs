@@ -164,13 +164,27 @@ impl Store {
         Ok(Snapshot { commit, tree })
     }
 
-    /// The commit message of a snapshot.
-    pub fn message(&self, snapshot: &Snapshot<'_>) -> Result<String, GitError> {
-        let commit = self
-            .repo
-            .find_commit(snapshot.commit)
-            .map_err(self.op("reading the branch tip"))?;
-        Ok(String::from_utf8_lossy(commit.message_bytes()).into_owned())
+    /// The first of the commit messages from the snapshot back (first
+    /// parents, at most `depth` commits) that `pick` finds something in.
+    pub fn find_in_history<T>(
+        &self,
+        snapshot: &Snapshot<'_>,
+        depth: usize,
+        pick: impl Fn(&str) -> Option<T>,
+    ) -> Result<Option<T>, GitError> {
+        let mut commit = Some(
+            self.repo
+                .find_commit(snapshot.commit)
+                .map_err(self.op("reading the branch tip"))?,
+        );
+        for _ in 0..depth {
+            let Some(current) = commit else { break };
+            if let Some(found) = pick(&String::from_utf8_lossy(current.message_bytes())) {
+                return Ok(Some(found));
+            }
+            commit = current.parents().next();
+        }
+        Ok(None)
     }
 
     /// Reads a file of a snapshot; `None` when there is none at `path`.

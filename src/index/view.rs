@@ -13,6 +13,9 @@ use crate::git::{FileAt, Oid, Snapshot};
 /// The trailer naming the crate-repository commit an index commit reflects.
 pub const CRATE_COMMIT_TRAILER: &str = "Crate-Commit";
 
+/// How far back the history is searched for [`CRATE_COMMIT_TRAILER`].
+const TRAILER_SEARCH_DEPTH: usize = 1000;
+
 /// The index at one commit.
 pub struct View<'i> {
     pub(super) index: &'i Index,
@@ -30,9 +33,17 @@ pub struct PublishedCrate {
 impl View<'_> {
     /// The crate-repository commit the index reflects, as recorded by the
     /// last publication (see [`CRATE_COMMIT_TRAILER`]).
+    /// Commits written by `crategate index …` carry no trailer, so the
+    /// history is searched back (a bounded number of commits; past that
+    /// publication starts from the whole branch, which is slower but
+    /// right).
     pub fn reflected_commit(&self) -> Result<Option<String>, IndexError> {
-        let message = self.index.store.message(&self.snapshot)?;
-        Ok(trailer(&message, CRATE_COMMIT_TRAILER).map(str::to_owned))
+        Ok(self
+            .index
+            .store
+            .find_in_history(&self.snapshot, TRAILER_SEARCH_DEPTH, |message| {
+                trailer(message, CRATE_COMMIT_TRAILER).map(str::to_owned)
+            })?)
     }
 
     /// Every published crate whose name equals `name` ignoring case and

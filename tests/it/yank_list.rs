@@ -97,3 +97,40 @@ fn a_yank_list_the_hook_cannot_trust_is_refused() {
         "the index did not change"
     );
 }
+
+#[test]
+fn a_manual_index_yank_survives_the_next_publication() {
+    let sandbox = Sandbox::new();
+    let keep = sandbox.demo_registry();
+    let index = keep.join("index.git").to_string_lossy().into_owned();
+    sandbox
+        .crategate(&["index", "yank", "--index", &index, "demo-shout", "0.1.0"])
+        .success();
+    // An unrelated publication: demo-greet 0.2.0's file comes back.
+    let work = keep.join("work");
+    std::fs::copy(
+        keep.join("target/package/demo-greet-0.2.0.crate"),
+        work.join("demo-greet-0.2.0.crate"),
+    )
+    .expect("copy");
+    let w = work.to_string_lossy().into_owned();
+    sandbox.git(&["-C", &w, "add", "-A"]);
+    sandbox.git(&["-C", &w, "commit", "-q", "-m", "restore demo-greet 0.2.0"]);
+    let out = crate::support::run::run(sandbox.command("git").args([
+        "-C",
+        &w,
+        "push",
+        "origin",
+        "HEAD:main",
+    ]))
+    .success();
+    assert!(
+        out.stderr.contains("crategate: unyanked demo-greet 0.2.0"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        shout_line(&sandbox, &keep).contains("\"yanked\":true"),
+        "the manual yank stays"
+    );
+}
