@@ -15,7 +15,7 @@ use anyhow::{Context, bail};
 
 use semver::Version;
 
-use super::process::{checked, git_anywhere};
+use super::process::checked;
 use crate::crate_file;
 use crate::crate_name::{CrateName, canonical};
 use crate::git::git_command;
@@ -336,7 +336,7 @@ fn locate(given: &str) -> anyhow::Result<(PathBuf, Option<tempfile::TempDir>)> {
         .prefix("crategate-clone-")
         .tempdir()?;
     let work = temp.path().join("crates");
-    let mut command = git_anywhere();
+    let mut command = crate::git::git_scrubbed();
     command.args(["clone", "-q", given]).arg(&work);
     checked(&mut command, None).with_context(|| format!("cloning {given}"))?;
     Ok((work, Some(temp)))

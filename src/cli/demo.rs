@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 
 use anyhow::{Context, bail};
 
+use super::process::checked;
 use super::{Outcome, install};
 use crate::index::Index;
 use crate::index::config::{CargoConfig, RegistryMode, Settings};
@@ -139,6 +140,7 @@ impl Demo {
             Command::new("git")
                 .args(["init", "-q", "--bare", "-b", "main"])
                 .arg(self.path("crates.git")),
+            None,
         )?;
         let policy = self.path("policy.toml");
         std::fs::write(&policy, crate::policy::DEFAULT_POLICY)?;
@@ -159,6 +161,7 @@ impl Demo {
                 .args(["clone", "-q"])
                 .arg(self.path("crates.git"))
                 .arg(self.path("work")),
+            None,
         )?;
         let cargo_home = self.path("cargo-home");
         std::fs::create_dir_all(&cargo_home)?;
@@ -194,14 +197,17 @@ impl Demo {
             ),
         )?;
         std::fs::write(dir.join("src/lib.rs"), lib)?;
-        checked(self.cargo(&dir).args([
-            "package",
-            "--quiet",
-            "--no-verify",
-            "--allow-dirty",
-            "--registry",
-            REGISTRY,
-        ]))?;
+        checked(
+            self.cargo(&dir).args([
+                "package",
+                "--quiet",
+                "--no-verify",
+                "--allow-dirty",
+                "--registry",
+                REGISTRY,
+            ]),
+            None,
+        )?;
         let file = format!("{name}-{version}.crate");
         let packaged = self.path("target/package").join(&file);
         std::fs::copy(&packaged, self.path("work").join(&file))
@@ -265,7 +271,7 @@ impl Demo {
             dir.join("src/main.rs"),
             "fn main() {\n    println!(\"{}\", demo_shout::shout(\"registry\"));\n}\n",
         )?;
-        let out = checked(self.cargo(&dir).args(["run", "--quiet"]))?;
+        let out = checked(self.cargo(&dir).args(["run", "--quiet"]), None)?;
         println!(
             "   cargo run: {}",
             String::from_utf8_lossy(&out.stdout).trim()
@@ -284,7 +290,7 @@ impl Demo {
     }
 
     fn git(&self, args: &[&str]) -> anyhow::Result<Output> {
-        checked(self.git_command().args(args))
+        checked(self.git_command().args(args), None)
     }
 
     fn git_command(&self) -> Command {
@@ -319,21 +325,6 @@ fn step(text: &str) {
 
 fn file_url(path: &Path) -> String {
     format!("file://{}", path.display())
-}
-
-/// Runs a command; a failure is an error carrying what it printed.
-fn checked(command: &mut Command) -> anyhow::Result<Output> {
-    let out = command
-        .output()
-        .with_context(|| format!("running {command:?}"))?;
-    if !out.status.success() {
-        bail!(
-            "{command:?} failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(out)
 }
 
 const GREET_LIB: &str =

@@ -1,22 +1,10 @@
-//! Child processes of the publisher's commands: `git` with no `GIT_*`
-//! variable inherited, and a run whose failure carries what it printed.
+//! Child processes of the commands: a run whose failure carries what it
+//! printed.
 
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
 use anyhow::{Context, bail};
-
-/// A `git` command for whatever repository its arguments or working
-/// directory name, with no `GIT_*` variable inherited.
-pub fn git_anywhere() -> Command {
-    let mut command = Command::new("git");
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("GIT_") {
-            command.env_remove(key);
-        }
-    }
-    command
-}
 
 /// Runs a command with optional stdin; a failure is an error with its output.
 pub fn checked(command: &mut Command, input: Option<&str>) -> anyhow::Result<Output> {

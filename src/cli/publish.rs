@@ -22,7 +22,6 @@ use super::Outcome;
 use super::check;
 use super::clone::{CrateClone, PushAnswer};
 use super::output::{self, Output, OutputArgs};
-use super::process::git_anywhere;
 use super::workspace::{self, Member, Workspace};
 use crate::crate_file;
 use crate::diag::{Verdict, json as verdict_json};
@@ -155,7 +154,7 @@ fn early_problems(
 /// The first uncommitted path in the members' directories (the target
 /// directory aside, as cargo does), if any; `None` too outside git.
 fn uncommitted(workspace: &Workspace, members: &[&Member]) -> anyhow::Result<Option<String>> {
-    let mut command = git_anywhere();
+    let mut command = crate::git::git_scrubbed();
     command
         .args(["status", "--porcelain", "--"])
         .args(members.iter().map(|m| m.dir()));

@@ -9,15 +9,23 @@ use std::process::{Command, Stdio};
 
 use super::GitError;
 
-/// A `git` command for `git_dir`, with no `GIT_*` variable inherited.
+/// A `git` command with no `GIT_*` variable inherited, for the
+/// repository its arguments or working directory name.
 #[must_use]
-pub fn git_command(git_dir: &Path) -> Command {
+pub fn git_scrubbed() -> Command {
     let mut command = Command::new("git");
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("GIT_") {
             command.env_remove(key);
         }
     }
+    command
+}
+
+/// A `git` command for `git_dir`, with no `GIT_*` variable inherited.
+#[must_use]
+pub fn git_command(git_dir: &Path) -> Command {
+    let mut command = git_scrubbed();
     command.arg("--git-dir").arg(git_dir).stdin(Stdio::null());
     command
 }

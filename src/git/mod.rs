@@ -14,7 +14,7 @@ mod fsync;
 mod pack;
 mod store;
 
-pub use command::{git_command, update_server_info};
+pub use command::{git_command, git_scrubbed, update_server_info};
 pub use crate_repo::{BlobRef, CrateRepo, FileChange};
 pub use git2::Oid;
 pub use store::{Change, DEFAULT_BRANCH, FileAt, Snapshot, Store, WriteLock};
