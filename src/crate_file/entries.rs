@@ -12,7 +12,7 @@ use std::io::{self, Read};
 use super::extensions::Extensions;
 use super::paths::{Placed, place};
 use super::stream::Inflated;
-use super::{Entry, EntryKind, KEPT_FILES, Limits, MAX_KEPT_SIZE, Refusal};
+use super::{Entry, EntryKind, KEPT_FILES, Limits, MAX_KEPT_SIZE, MAX_KEPT_TOTAL, Refusal};
 
 /// What the walk found in an archive it did not refuse.
 #[derive(Debug)]
@@ -122,6 +122,8 @@ struct State {
     entries: Vec<Entry>,
     manifest: Option<Vec<u8>>,
     kept: BTreeMap<String, Vec<u8>>,
+    /// Bytes kept for [`Limits::keep`] so far.
+    kept_total: u64,
     /// The path of the last entry, whose data is skipped while reading the
     /// next header.
     last: Option<String>,
@@ -219,6 +221,15 @@ impl State {
         }
         if KEPT_FILES.contains(&relative) && size <= MAX_KEPT_SIZE {
             let data = read_all(entry, size).map_err(error)?;
+            let magic = magic_of(&data);
+            self.kept.insert(relative.to_owned(), data);
+            return Ok(magic);
+        }
+        if let Some(bound) = limits.keep.bound(relative) {
+            let budget = MAX_KEPT_TOTAL.saturating_sub(self.kept_total);
+            let n = size.min(bound).min(budget).max(size.min(4));
+            let data = read_all(entry, n).map_err(error)?;
+            self.kept_total += n;
             let magic = magic_of(&data);
             self.kept.insert(relative.to_owned(), data);
             return Ok(magic);

@@ -242,6 +242,7 @@ fn limits(root: &Settings) -> Limits {
         max_entries: usize::try_from(get(&t.max_entries, d.max_entries as u64))
             .unwrap_or(usize::MAX),
         max_manifest_size: get(&t.max_manifest_size, d.max_manifest_size),
+        keep: d.keep,
     }
 }
 
