@@ -29,6 +29,7 @@
 //! | `owners.identity-env` | env var name | where the server puts the pusher identity |
 //! | `[[owners.allow]]` | `identities`, `crates` (globs) | who may publish and yank what |
 //! | `[[override]]` | `crates` (globs) + any key above except top-level ones | per-crate settings; lists add, scalars replace |
+//! | `[[rule]]` | `id`, `level`, `crates`, `message`, `help`, `require` | a custom rule (top level; see `rules::custom`) |
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -38,6 +39,7 @@ use toml::Spanned;
 
 use super::Level;
 use super::checked::{Checked, fields};
+use super::rules::custom::CustomRule;
 use super::values::{
     Field, Glob, LicenseExpr, Licensee, OtherRefs, ParseMode, PathGlob, Pattern, RegistryUrl, Req,
     Sha256,
@@ -60,8 +62,11 @@ pub struct Settings {
     pub push: Option<Spanned<Push>>,
     #[serde(rename = "override")]
     pub overrides: Vec<Spanned<Settings>>,
+    /// Custom rules (top level only).
+    #[serde(rename = "rule")]
+    pub rules: Vec<Spanned<CustomRule>>,
 }
-fields!(validate Settings { crates, tarball, names, metadata, licenses, sources, bans, owners, push, overrides });
+fields!(validate Settings { crates, tarball, names, metadata, licenses, sources, bans, owners, push, overrides, rules });
 
 impl super::checked::Merge for Settings {
     fn merge(&mut self, later: &Self) {
