@@ -147,14 +147,16 @@ impl<'a> Ctx<'a> {
             return;
         };
         let text = self.krate.manifest_text.as_str();
-        let location = report.location.or_else(|| report.key.and_then(|key| {
-            let key: Vec<&str> = key.iter().map(String::as_str).collect();
-            let root = self
-                .spans
-                .get_or_init(|| DeTable::parse(text).ok())
-                .as_ref()?;
-            locate::locate_in(root, text, &self.manifest_path, &key)
-        }));
+        let location = report.location.or_else(|| {
+            report.key.and_then(|key| {
+                let key: Vec<&str> = key.iter().map(String::as_str).collect();
+                let root = self
+                    .spans
+                    .get_or_init(|| DeTable::parse(text).ok())
+                    .as_ref()?;
+                locate::locate_in(root, text, &self.manifest_path, &key)
+            })
+        });
         self.findings.push(Finding {
             rule,
             severity,

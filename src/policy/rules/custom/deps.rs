@@ -91,7 +91,9 @@ impl<'t> Dep<'t, '_> {
     }
 
     fn flag(&self, keys: &[&str]) -> Option<bool> {
-        keys.iter().find_map(|k| self.field(k)).and_then(DeValue::as_bool)
+        keys.iter()
+            .find_map(|k| self.field(k))
+            .and_then(DeValue::as_bool)
     }
 
     fn req(&self) -> Option<&str> {
@@ -122,10 +124,19 @@ impl<'t> Dep<'t, '_> {
     }
 }
 
-fn collect<'t, 'a>(table: &'t DeTable<'a>, prefix: &[&'t str], target: Option<&'t str>, out: &mut Vec<Dep<'t, 'a>>) {
+fn collect<'t, 'a>(
+    table: &'t DeTable<'a>,
+    prefix: &[&'t str],
+    target: Option<&'t str>,
+    out: &mut Vec<Dep<'t, 'a>>,
+) {
     for (table_key, kind) in TABLES {
-        let Some((k, deps)) = table.get_key_value(*table_key) else { continue };
-        let Some(deps) = deps.get_ref().as_table() else { continue };
+        let Some((k, deps)) = table.get_key_value(*table_key) else {
+            continue;
+        };
+        let Some(deps) = deps.get_ref().as_table() else {
+            continue;
+        };
         for (name, value) in deps {
             let mut key = prefix.to_vec();
             key.extend([k.get_ref().as_ref(), name.get_ref().as_ref()]);
@@ -134,7 +145,13 @@ fn collect<'t, 'a>(table: &'t DeTable<'a>, prefix: &[&'t str], target: Option<&'
                 _ => None,
             };
             let name = renamed.unwrap_or(name.get_ref().as_ref());
-            out.push(Dep { key, kind: *kind, target, name, value: value.get_ref() });
+            out.push(Dep {
+                key,
+                kind: *kind,
+                target,
+                name,
+                value: value.get_ref(),
+            });
         }
     }
 }
@@ -143,12 +160,19 @@ fn collect<'t, 'a>(table: &'t DeTable<'a>, prefix: &[&'t str], target: Option<&'
 fn all<'t, 'a>(root: &'t DeTable<'a>) -> Vec<Dep<'t, 'a>> {
     let mut out = Vec::new();
     collect(root, &[], None, &mut out);
-    let targets = root.get_key_value("target").and_then(|(k, v)| Some((k, v.get_ref().as_table()?)));
+    let targets = root
+        .get_key_value("target")
+        .and_then(|(k, v)| Some((k, v.get_ref().as_table()?)));
     if let Some((target_key, targets)) = targets {
         for (cfg, platform) in targets {
             if let Some(platform) = platform.get_ref().as_table() {
                 let cfg = cfg.get_ref().as_ref();
-                collect(platform, &[target_key.get_ref().as_ref(), cfg], Some(cfg), &mut out);
+                collect(
+                    platform,
+                    &[target_key.get_ref().as_ref(), cfg],
+                    Some(cfg),
+                    &mut out,
+                );
             }
         }
     }
@@ -160,17 +184,35 @@ impl DepFilter {
         let name = canonical(dep.name);
         let req = dep.req();
         let features = dep.field("features").and_then(DeValue::as_array);
-        let enables = |f: &String| features.is_some_and(|a| a.iter().any(|v| v.get_ref().as_str() == Some(f)));
+        let enables = |f: &String| {
+            features.is_some_and(|a| a.iter().any(|v| v.get_ref().as_str() == Some(f)))
+        };
         (self.name.is_empty() || self.name.iter().any(|g| g.get().matches(&name)))
             && (self.kinds.is_empty() || self.kinds.contains(&dep.kind))
-            && self.target.as_ref().is_none_or(|re| dep.target.is_some_and(|t| re.get().0.is_match(t)))
-            && self.req.as_ref().is_none_or(|re| re.get().0.is_match(req.unwrap_or("*")))
+            && self
+                .target
+                .as_ref()
+                .is_none_or(|re| dep.target.is_some_and(|t| re.get().0.is_match(t)))
+            && self
+                .req
+                .as_ref()
+                .is_none_or(|re| re.get().0.is_match(req.unwrap_or("*")))
             && self.has_version.is_none_or(|has| req.is_some() == has)
-            && (self.registry.is_empty() || self.registry.iter().any(|r| registry_is(r, &dep.registry())))
+            && (self.registry.is_empty()
+                || self
+                    .registry
+                    .iter()
+                    .any(|r| registry_is(r, &dep.registry())))
             && (self.source.is_empty() || self.source.contains(&dep.source()))
             && (self.features.is_empty() || self.features.iter().any(enables))
-            && self.default_features.is_none_or(|d| dep.flag(&["default-features", "default_features"]).unwrap_or(true) == d)
-            && self.optional.is_none_or(|o| dep.flag(&["optional"]).unwrap_or(false) == o)
+            && self.default_features.is_none_or(|d| {
+                dep.flag(&["default-features", "default_features"])
+                    .unwrap_or(true)
+                    == d
+            })
+            && self
+                .optional
+                .is_none_or(|o| dep.flag(&["optional"]).unwrap_or(false) == o)
     }
 
     pub(super) fn eval(&self, input: &Input<'_, '_>) -> Outcome {
@@ -211,10 +253,21 @@ impl fmt::Display for DepFilter {
         }
         let list = |v: Vec<String>| v.join(" or ");
         if !self.name.is_empty() {
-            parts.push(format!("named {}", list(self.name.iter().map(|g| g.text().to_owned()).collect())));
+            parts.push(format!(
+                "named {}",
+                list(self.name.iter().map(|g| g.text().to_owned()).collect())
+            ));
         }
         if !self.kinds.is_empty() {
-            parts.push(format!("of kind {}", list(self.kinds.iter().map(|k| format!("{k:?}").to_lowercase()).collect())));
+            parts.push(format!(
+                "of kind {}",
+                list(
+                    self.kinds
+                        .iter()
+                        .map(|k| format!("{k:?}").to_lowercase())
+                        .collect()
+                )
+            ));
         }
         if let Some(re) = &self.target {
             parts.push(format!("for a target matching /{}/", re.text()));
@@ -223,13 +276,28 @@ impl fmt::Display for DepFilter {
             parts.push(format!("with a requirement matching /{}/", re.text()));
         }
         if let Some(has) = self.has_version {
-            parts.push(if has { "with a version" } else { "without a version" }.to_owned());
+            parts.push(
+                if has {
+                    "with a version"
+                } else {
+                    "without a version"
+                }
+                .to_owned(),
+            );
         }
         if !self.registry.is_empty() {
             parts.push(format!("from {}", list(self.registry.clone())));
         }
         if !self.source.is_empty() {
-            parts.push(format!("with source {}", list(self.source.iter().map(|s| format!("{s:?}").to_lowercase()).collect())));
+            parts.push(format!(
+                "with source {}",
+                list(
+                    self.source
+                        .iter()
+                        .map(|s| format!("{s:?}").to_lowercase())
+                        .collect()
+                )
+            ));
         }
         if !self.features.is_empty() {
             parts.push(format!("enabling feature {}", list(self.features.clone())));

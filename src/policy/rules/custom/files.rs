@@ -101,7 +101,11 @@ impl FileSize {
 
 impl fmt::Display for FileSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "every file matching {} is at most {} bytes", self.files, self.max)
+        write!(
+            f,
+            "every file matching {} is at most {} bytes",
+            self.files, self.max
+        )
     }
 }
 
@@ -129,7 +133,9 @@ pub struct FileText {
 
 impl FileText {
     fn max_read(&self) -> u64 {
-        self.max_read.as_ref().map_or(DEFAULT_MAX_READ, |m| *m.get_ref())
+        self.max_read
+            .as_ref()
+            .map_or(DEFAULT_MAX_READ, |m| *m.get_ref())
     }
 
     /// The text the rule reads of `entry`: at most `max-read` bytes.
@@ -170,7 +176,12 @@ impl FileText {
 
 impl fmt::Display for FileText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the first {} bytes of every file matching {}", self.max_read(), self.files)?;
+        write!(
+            f,
+            "the first {} bytes of every file matching {}",
+            self.max_read(),
+            self.files
+        )?;
         if let Some(re) = &self.matches {
             write!(f, " match /{}/", re.text())?;
         }

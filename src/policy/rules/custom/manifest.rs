@@ -22,10 +22,28 @@ use crate::policy::values::{Pattern, Req};
 
 /// The top-level keys of a cargo manifest: the roots a path may start at.
 const ROOTS: &[&str] = &[
-    "cargo-features", "package", "project", "lib", "bin", "example", "test", "bench",
-    "dependencies", "dev-dependencies", "dev_dependencies", "build-dependencies",
-    "build_dependencies", "target", "features", "badges", "patch", "replace", "profile",
-    "workspace", "lints", "hints",
+    "cargo-features",
+    "package",
+    "project",
+    "lib",
+    "bin",
+    "example",
+    "test",
+    "bench",
+    "dependencies",
+    "dev-dependencies",
+    "dev_dependencies",
+    "build-dependencies",
+    "build_dependencies",
+    "target",
+    "features",
+    "badges",
+    "patch",
+    "replace",
+    "profile",
+    "workspace",
+    "lints",
+    "hints",
 ];
 
 /// One path segment.
@@ -67,7 +85,11 @@ fn split(text: &str) -> Result<Vec<Segment>, String> {
             if key.is_empty() {
                 return Err("an empty key in the path (two dots, or a dot at an end)".to_owned());
             }
-            let segment = if key == "*" { Segment::Any } else { Segment::Key(key.to_owned()) };
+            let segment = if key == "*" {
+                Segment::Any
+            } else {
+                Segment::Key(key.to_owned())
+            };
             (segment, &rest[end..])
         };
         out.push(segment);
@@ -146,7 +168,11 @@ fn walk<'t, 'a>(
             }
         }
         (Segment::Any, None) => {
-            for item in value.and_then(|v| v.get_ref().as_array()).into_iter().flat_map(|a| a.iter()) {
+            for item in value
+                .and_then(|v| v.get_ref().as_array())
+                .into_iter()
+                .flat_map(|a| a.iter())
+            {
                 visit(ELEMENT, Some(item), out);
             }
         }
@@ -158,7 +184,13 @@ impl ManifestTest {
         let table = input.manifest(self.file).map(|(_, t)| t.get_ref());
         let empty = DeTable::default();
         let mut selected = Vec::new();
-        walk(Some(table.unwrap_or(&empty)), None, &self.path.get().0, &mut Vec::new(), &mut selected);
+        walk(
+            Some(table.unwrap_or(&empty)),
+            None,
+            &self.path.get().0,
+            &mut Vec::new(),
+            &mut selected,
+        );
         let mut first = None;
         for (key, value) in &selected {
             let passes = self.passes(value.map(Spanned::get_ref));
@@ -171,12 +203,32 @@ impl ManifestTest {
         Outcome::new(self.select == Select::Every, witness)
     }
 
-    fn witness(&self, input: &Input<'_, '_>, key: &[&str], value: Option<&Spanned<DeValue<'_>>>) -> Witness {
-        let shown = value.map_or_else(|| format!("{} is absent", key.join(".")), |v| show(v.get_ref()));
-        let located = key.iter().position(|k| *k == ELEMENT).map_or(key, |i| &key[..i]);
-        Witness {
-            value: Some(shown),
-            location: value.and_then(|_| input.locate(self.file, located)),
+    fn witness(
+        &self,
+        input: &Input<'_, '_>,
+        key: &[&str],
+        value: Option<&Spanned<DeValue<'_>>>,
+    ) -> Witness {
+        let shown = value.map_or_else(
+            || format!("{} (missing)", key.join(".")),
+            |v| show(v.get_ref()),
+        );
+        // Array elements and missing keys are shown at what holds them.
+        let mut located = key
+            .iter()
+            .position(|k| *k == ELEMENT)
+            .map_or(key, |i| &key[..i]);
+        loop {
+            if let Some(location) = input.locate(self.file, located) {
+                return Witness {
+                    value: Some(shown),
+                    location: Some(location),
+                };
+            }
+            match located.split_last() {
+                Some((_, parent)) if !parent.is_empty() => located = parent,
+                _ => return Witness::value(shown),
+            }
         }
     }
 
@@ -190,15 +242,34 @@ impl ManifestTest {
         }
         let text = scalar_text(value);
         let number = number(value);
-        self.equals.as_ref().is_none_or(|e| same(e.get_ref(), value))
-            && self.one_of.as_ref().is_none_or(|l| l.iter().any(|e| same(e.get_ref(), value)))
-            && self.matches.as_ref().is_none_or(|re| text.as_deref().is_some_and(|t| re.get().0.is_match(t)))
-            && self.not_matches.as_ref().is_none_or(|re| text.as_deref().is_some_and(|t| !re.get().0.is_match(t)))
-            && self.version.as_ref().is_none_or(|req| text.as_deref().and_then(lenient_version).is_some_and(|v| req.get().0.matches(&v)))
+        self.equals
+            .as_ref()
+            .is_none_or(|e| same(e.get_ref(), value))
+            && self
+                .one_of
+                .as_ref()
+                .is_none_or(|l| l.iter().any(|e| same(e.get_ref(), value)))
+            && self
+                .matches
+                .as_ref()
+                .is_none_or(|re| text.as_deref().is_some_and(|t| re.get().0.is_match(t)))
+            && self
+                .not_matches
+                .as_ref()
+                .is_none_or(|re| text.as_deref().is_some_and(|t| !re.get().0.is_match(t)))
+            && self.version.as_ref().is_none_or(|req| {
+                text.as_deref()
+                    .and_then(lenient_version)
+                    .is_some_and(|v| req.get().0.matches(&v))
+            })
             && self.min.is_none_or(|min| number.is_some_and(|n| n >= min))
             && self.max.is_none_or(|max| number.is_some_and(|n| n <= max))
-            && self.min_len.is_none_or(|min| length(value).is_some_and(|n| n >= min))
-            && self.max_len.is_none_or(|max| length(value).is_some_and(|n| n <= max))
+            && self
+                .min_len
+                .is_none_or(|min| length(value).is_some_and(|n| n >= min))
+            && self
+                .max_len
+                .is_none_or(|max| length(value).is_some_and(|n| n <= max))
     }
 
     pub(super) fn describe(&self, pad: &str, out: &mut String) {
@@ -258,17 +329,31 @@ impl Validate for ManifestTest {
         self.matches.validate(out);
         self.not_matches.validate(out);
         self.version.validate(out);
-        let mut problem = |span, message: &str| out.push(Problem { span: Some(span), message: message.to_owned() });
+        let mut problem = |span, message: &str| {
+            out.push(Problem {
+                span: Some(span),
+                message: message.to_owned(),
+            })
+        };
         for v in self.equals.iter().chain(self.one_of.iter().flatten()) {
-            if matches!(v.get_ref(), toml::Value::Array(_) | toml::Value::Table(_) | toml::Value::Datetime(_)) {
+            if matches!(
+                v.get_ref(),
+                toml::Value::Array(_) | toml::Value::Table(_) | toml::Value::Datetime(_)
+            ) {
                 problem(v.span(), "compare with a string, a number or a boolean");
             }
         }
         let value_tests = self.to_string();
         if value_tests.is_empty() {
-            problem(self.path.span(), "a manifest requirement needs a test: present, equals, one-of, matches, not-matches, version, min, max, min-len or max-len");
+            problem(
+                self.path.span(),
+                "a manifest requirement needs a test: present, equals, one-of, matches, not-matches, version, min, max, min-len or max-len",
+            );
         } else if self.present == Some(false) && value_tests != "absent" {
-            problem(self.path.span(), "`present = false` cannot be combined with tests of the value");
+            problem(
+                self.path.span(),
+                "`present = false` cannot be combined with tests of the value",
+            );
         }
     }
 }
@@ -287,7 +372,9 @@ fn scalar_text(value: &DeValue<'_>) -> Option<String> {
 fn number(value: &DeValue<'_>) -> Option<f64> {
     match value {
         #[allow(clippy::cast_precision_loss)] // manifest numbers are small
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|n| n as f64),
         DeValue::Float(f) => f.as_str().replace('_', "").parse().ok(),
         DeValue::String(s) => s.trim().parse().ok(),
         _ => None,
@@ -310,9 +397,13 @@ fn same(expected: &toml::Value, actual: &DeValue<'_>) -> bool {
         (toml::Value::String(e), DeValue::String(a)) => e == a,
         (toml::Value::Boolean(e), DeValue::Boolean(a)) => e == a,
         #[allow(clippy::cast_precision_loss, clippy::float_cmp)] // exact small numbers
-        (toml::Value::Integer(e), DeValue::Integer(_) | DeValue::Float(_)) => number(actual) == Some(*e as f64),
+        (toml::Value::Integer(e), DeValue::Integer(_) | DeValue::Float(_)) => {
+            number(actual) == Some(*e as f64)
+        }
         #[allow(clippy::float_cmp)]
-        (toml::Value::Float(e), DeValue::Integer(_) | DeValue::Float(_)) => number(actual) == Some(*e),
+        (toml::Value::Float(e), DeValue::Integer(_) | DeValue::Float(_)) => {
+            number(actual) == Some(*e)
+        }
         _ => false,
     }
 }

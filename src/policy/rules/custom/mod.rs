@@ -76,10 +76,15 @@ impl Compile for RuleId {
             && !text.ends_with('-')
             && !text.contains("--");
         if !kebab || text.len() > MAX_ID_LEN {
-            return Err(format!("a rule id is kebab-case (`acme-team-required`): lowercase letters, digits and single `-`, a letter first, at most {MAX_ID_LEN} characters"));
+            return Err(format!(
+                "a rule id is kebab-case (`acme-team-required`): lowercase letters, digits and single `-`, a letter first, at most {MAX_ID_LEN} characters"
+            ));
         }
         if ids::find(text).is_some() {
-            return Err("clashes with a built-in rule id (`crategate policy explain` lists them)".to_owned());
+            return Err(
+                "clashes with a built-in rule id (`crategate policy explain` lists them)"
+                    .to_owned(),
+            );
         }
         Ok(Self(intern(text)))
     }
@@ -227,8 +232,8 @@ pub(super) fn check(rules: &[CustomRule], ctx: &mut Ctx<'_>) {
         }
     }
     for (rule, level, witness) in failed {
-        let mut report = Report::new(&rule.message, &rule.help)
-            .policy(format!("[[rule]] {}", rule.id()));
+        let mut report =
+            Report::new(&rule.message, &rule.help).policy(format!("[[rule]] {}", rule.id()));
         if let Some(w) = witness {
             if let Some(value) = w.value {
                 report = report.value(value);
@@ -247,7 +252,11 @@ pub fn explain(rule: &CustomRule) -> String {
     let crates = if rule.crates.is_empty() {
         "every crate".to_owned()
     } else {
-        rule.crates.iter().map(Checked::text).collect::<Vec<_>>().join(", ")
+        rule.crates
+            .iter()
+            .map(Checked::text)
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let mut out = format!(
         "{id}\n  family:        custom ([[rule]] in the policy)\n  default level: {level}\n  crates:        {crates}\n\n  {message}\n  help: {help}\n\n  requires:\n",
