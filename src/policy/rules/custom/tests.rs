@@ -195,6 +195,11 @@ fn levels_and_overrides() {
     assert_eq!(doc["findings"][0]["rule"], "readme");
     assert_eq!(doc["findings"][0]["policy_key"], "[[rule]] readme");
     assert_eq!(doc["findings"][0]["value"], "README*");
+    let never = base.replace("[[rule]]\n", "[[rule]]\ncrates = [\"Acme/*\"]\n");
+    let p = Policy::from_str(&format!("schema = 1\n{never}"), "p.toml").expect("valid");
+    let warnings = p.lint(&format!("schema = 1\n{never}"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].message.contains("`Acme/*` can never match"));
 }
 
 #[test]
