@@ -159,7 +159,7 @@ impl FileText {
             if let Some(re) = &self.not_matches
                 && let Some(m) = re.get().0.find(text)
             {
-                let line = text[..m.start()].iter().filter(|b| **b == b'\n').count() + 1;
+                let line = text[..m.start()].split(|b| *b == b'\n').count();
                 let value = format!("{}:{line}", entry.path);
                 return Outcome::new(false, Some(Witness::value(value)));
             }

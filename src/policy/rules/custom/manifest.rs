@@ -333,7 +333,7 @@ impl Validate for ManifestTest {
             out.push(Problem {
                 span: Some(span),
                 message: message.to_owned(),
-            })
+            });
         };
         for v in self.equals.iter().chain(self.one_of.iter().flatten()) {
             if matches!(
