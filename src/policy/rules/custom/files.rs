@@ -32,14 +32,37 @@ impl Compile for FileGlob {
     }
 }
 
-/// One or more file globs; a file matches when any does.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(transparent)]
-pub struct Files(Spanned<Vec<Checked<FileGlob>>>);
+/// One or more file globs; a file matches when any does. The globs are
+/// also compiled into one regex, so a path is matched once per condition
+/// however many globs it lists.
+#[derive(Debug, Clone)]
+pub struct Files {
+    globs: Spanned<Vec<Checked<FileGlob>>>,
+    /// `None` when a glob failed to compile (the policy does not load).
+    any: Option<regex::Regex>,
+}
+
+impl<'de> Deserialize<'de> for Files {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let globs = Spanned::<Vec<Checked<FileGlob>>>::deserialize(deserializer)?;
+        let mut sources = Vec::new();
+        for glob in globs.get_ref() {
+            match FileGlob::compile(glob.text()) {
+                Ok(g) => sources.push(format!("(?:{})", g.0.regex().as_str())),
+                Err(_) => return Ok(Self { globs, any: None }),
+            }
+        }
+        let any = regex::Regex::new(&sources.join("|")).ok();
+        Ok(Self { globs, any })
+    }
+}
 
 impl Files {
     fn matches(&self, path: &str) -> bool {
-        self.0.get_ref().iter().any(|g| g.get().0.matches(path))
+        self.any
+            .as_ref()
+            .expect("a Policy is only built when every glob compiled")
+            .is_match(path)
     }
 
     /// The package's files that match, in archive order.
@@ -61,20 +84,20 @@ impl Files {
 
 impl fmt::Display for Files {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let globs: Vec<&str> = self.0.get_ref().iter().map(Checked::text).collect();
+        let globs: Vec<&str> = self.globs.get_ref().iter().map(Checked::text).collect();
         f.write_str(&globs.join(" or "))
     }
 }
 
 impl Validate for Files {
     fn validate(&self, out: &mut Vec<Problem>) {
-        if self.0.get_ref().is_empty() {
+        if self.globs.get_ref().is_empty() {
             out.push(Problem {
-                span: Some(self.0.span()),
+                span: Some(self.globs.span()),
                 message: "list at least one file pattern".to_owned(),
             });
         }
-        self.0.validate(out);
+        self.globs.validate(out);
     }
 }
 
@@ -168,8 +191,8 @@ impl FileText {
     }
 
     pub(super) fn keep(&self, out: &mut Vec<(regex::Regex, u64)>) {
-        for glob in self.files.0.get_ref() {
-            out.push((glob.get().0.regex().clone(), self.max_read()));
+        if let Some(any) = &self.files.any {
+            out.push((any.clone(), self.max_read()));
         }
     }
 }
@@ -200,7 +223,7 @@ impl Validate for FileText {
         self.not_matches.validate(out);
         if self.matches.is_none() && self.not_matches.is_none() {
             out.push(Problem {
-                span: Some(self.files.0.span()),
+                span: Some(self.files.globs.span()),
                 message: "file-text needs `matches` or `not-matches`".to_owned(),
             });
         }
