@@ -248,3 +248,18 @@ fn explains_custom_rules() {
     insta::assert_snapshot!(shown.join("\n"));
     assert!(p.custom_rule("team").is_some() && p.custom_rule("nope").is_none());
 }
+
+#[test]
+fn documented_snippets_load() {
+    let doc = include_str!("../../../../docs/custom-rules.md");
+    let snippets: Vec<&str> = doc
+        .split("```toml\n")
+        .skip(1)
+        .map(|s| s.split("```").next().expect("closed block"))
+        .collect();
+    assert_eq!(snippets.len(), 2);
+    for snippet in snippets {
+        let p = policy(snippet);
+        assert!(!p.custom_rules().is_empty());
+    }
+}
