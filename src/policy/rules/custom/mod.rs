@@ -19,6 +19,7 @@ mod condition;
 mod deps;
 mod files;
 mod manifest;
+mod scalar;
 #[cfg(test)]
 mod tests;
 
