@@ -1,5 +1,6 @@
 //! `crategate policy check <FILE>` (validate, and warn about entries that
-//! never match) and `crategate policy explain [<ID>]` (the rule table).
+//! never match) and `crategate policy explain [--policy <FILE>] [<ID>]`
+//! (the rule table, built-in rules and the policy's `[[rule]]` entries).
 //!
 //! Exit codes: 0 valid (or explained), 1 invalid policy, 2 could not read
 //! it or unknown rule id.
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
+use crate::policy::rules::custom;
 use crate::policy::{Policy, ids};
 
 /// Validate a policy or explain its rules.
@@ -28,8 +30,12 @@ pub enum PolicyCommand {
         file: PathBuf,
     },
     /// Print what a rule checks and its default level (all rules without
-    /// an id).
+    /// an id), custom rules of the policy included.
     Explain {
+        /// The policy whose custom rules to explain too (default: the
+        /// built-in policy).
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
         #[arg(value_name = "ID")]
         id: Option<String>,
     },
@@ -38,8 +44,9 @@ pub enum PolicyCommand {
 pub fn run(args: &PolicyArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         PolicyCommand::Check { file } => check(file),
-        PolicyCommand::Explain { id } => {
-            print!("{}", explain(id.as_deref())?);
+        PolicyCommand::Explain { policy, id } => {
+            let policy = super::check::load_policy(policy.as_ref())?;
+            print!("{}", explain(id.as_deref(), &policy)?);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -65,12 +72,19 @@ fn check(file: &PathBuf) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The explanation of one rule, or the table of all rules.
-pub fn explain(id: Option<&str>) -> anyhow::Result<String> {
+/// The explanation of one rule, or the table of all rules: the built-in
+/// ones, then the custom rules of `policy`.
+pub fn explain(id: Option<&str>, policy: &Policy) -> anyhow::Result<String> {
     if let Some(id) = id {
-        return ids::find(id).map(ids::explain).ok_or_else(|| {
-            anyhow::anyhow!("unknown rule id `{id}`; `crategate policy explain` lists them all")
-        });
+        return ids::find(id)
+            .map(ids::explain)
+            .or_else(|| policy.custom_rule(id).map(custom::explain))
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown rule id `{id}`; `crategate policy explain --policy {}` lists them all",
+                    policy.source()
+                )
+            });
     }
     let mut table = String::new();
     for r in ids::RULES {
@@ -81,6 +95,9 @@ pub fn explain(id: Option<&str>) -> anyhow::Result<String> {
         };
         let _ = writeln!(table, "{:<32} {:<9} {level}", r.id, r.family);
     }
+    for r in policy.custom_rules() {
+        let _ = writeln!(table, "{:<32} {:<9} {}", r.id(), "custom", r.level.as_str());
+    }
     Ok(table)
 }
 
@@ -90,8 +107,24 @@ mod tests {
 
     #[test]
     fn explains_rules() {
-        insta::assert_snapshot!(explain(None).expect("table"));
-        insta::assert_snapshot!(explain(Some("license-not-allowed")).expect("known"));
-        assert!(explain(Some("nope")).is_err());
+        let default = super::super::check::load_policy(None).expect("built in");
+        insta::assert_snapshot!(explain(None, &default).expect("table"));
+        insta::assert_snapshot!(explain(Some("license-not-allowed"), &default).expect("known"));
+        assert!(explain(Some("nope"), &default).is_err());
+    }
+
+    #[test]
+    fn explains_custom_rules() {
+        let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/strict.toml"));
+        let strict = super::super::check::load_policy(Some(&path)).expect("strict loads");
+        let id = strict
+            .custom_rules()
+            .first()
+            .expect("strict has custom rules")
+            .id();
+        let table = explain(None, &strict).expect("table");
+        assert!(table.contains(&format!("{id:<32} custom")), "{table}");
+        let one = explain(Some(id), &strict).expect("custom id");
+        assert!(one.starts_with(id) && one.contains("requires:"), "{one}");
     }
 }

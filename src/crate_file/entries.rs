@@ -12,7 +12,7 @@ use std::io::{self, BufRead, Read};
 use super::extensions::Extensions;
 use super::paths::{Placed, place};
 use super::stream::{Compressed, Inflated};
-use super::{Entry, EntryKind, KEPT_FILES, Limits, MAX_KEPT_SIZE, Refusal};
+use super::{Entry, EntryKind, KEPT_FILES, Limits, MAX_KEPT_SIZE, MAX_KEPT_TOTAL, Refusal};
 
 /// What the walk found in an archive it did not refuse.
 #[derive(Debug)]
@@ -126,6 +126,12 @@ struct State {
     entries: Vec<Entry>,
     manifest: Option<Vec<u8>>,
     kept: BTreeMap<String, Vec<u8>>,
+    /// Bytes kept for [`Limits::keep`] so far.
+    kept_total: u64,
+    /// `package.license-file` of the manifest, once it was read (cargo
+    /// puts `Cargo.toml` before the other files), so the file is kept for
+    /// the license rules.
+    license_file: Option<String>,
     /// The path of the last entry, whose data is skipped while reading the
     /// next header.
     last: Option<String>,
@@ -218,11 +224,22 @@ impl State {
             }
             let data = read_all(entry, size).map_err(error)?;
             let magic = magic_of(&data);
+            self.license_file = license_file(&data);
             self.manifest = Some(data);
             return Ok(magic);
         }
-        if KEPT_FILES.contains(&relative) && size <= MAX_KEPT_SIZE {
+        let named = self.license_file.as_deref() == Some(relative);
+        if (named || KEPT_FILES.contains(&relative)) && size <= MAX_KEPT_SIZE {
             let data = read_all(entry, size).map_err(error)?;
+            let magic = magic_of(&data);
+            self.kept.insert(relative.to_owned(), data);
+            return Ok(magic);
+        }
+        if let Some(bound) = limits.keep.bound(relative) {
+            let budget = MAX_KEPT_TOTAL.saturating_sub(self.kept_total);
+            let n = size.min(bound).min(budget).max(size.min(4));
+            let data = read_all(entry, n).map_err(error)?;
+            self.kept_total += n;
             let magic = magic_of(&data);
             self.kept.insert(relative.to_owned(), data);
             return Ok(magic);
@@ -320,4 +337,12 @@ pub(super) fn read_all(entry: &mut impl Read, size: u64) -> io::Result<Vec<u8>> 
     } else {
         Err(io::ErrorKind::UnexpectedEof.into())
     }
+}
+
+/// `package.license-file` of a manifest's bytes, as a path relative to the
+/// package root (a leading `./` dropped); `None` when unreadable or unset.
+fn license_file(manifest: &[u8]) -> Option<String> {
+    let table: toml::Table = toml::from_str(std::str::from_utf8(manifest).ok()?).ok()?;
+    let path = table.get("package")?.get("license-file")?.as_str()?;
+    Some(path.trim_start_matches("./").to_owned())
 }

@@ -9,7 +9,8 @@
 //! One streaming pass: the bytes are inflated once (through a counter that
 //! stops at [`Limits::max_unpacked_size`]), the tar headers are walked, file
 //! contents are skipped through a fixed buffer except the first bytes of
-//! each file, the manifest and the small [`KEPT_FILES`]. Memory is bounded by
+//! each file, the manifest, the small [`KEPT_FILES`] and what
+//! [`Limits::keep`] asks for (bounded per file and per package). Memory is bounded by
 //! the limits, never by sizes the archive claims. When the tar looks broken,
 //! the rest of the gzip member is read before refusing: a damaged member is
 //! the finding, not what it made the tar inside look like.
@@ -48,6 +49,7 @@
 
 mod entries;
 mod extensions;
+mod keep;
 mod package;
 mod paths;
 #[cfg(test)]
@@ -65,6 +67,7 @@ use std::collections::BTreeMap;
 use crate::checksum::Checksum;
 use crate::manifest::Manifest;
 
+pub use keep::{Keep, MAX_KEPT_TOTAL};
 pub use paths::MAX_PATH_LEN;
 
 /// Resource limits for reading one `.crate`. Defaults are safe.
@@ -76,6 +79,8 @@ pub struct Limits {
     pub max_entries: usize,
     /// Size of the packaged `Cargo.toml`.
     pub max_manifest_size: u64,
+    /// Further files whose contents to keep in [`CrateFile::kept`].
+    pub keep: Keep,
 }
 
 impl Default for Limits {
@@ -84,6 +89,7 @@ impl Default for Limits {
             max_unpacked_size: 512 * 1024 * 1024,
             max_entries: 50_000,
             max_manifest_size: 4 * 1024 * 1024,
+            keep: Keep::default(),
         }
     }
 }
@@ -118,12 +124,14 @@ pub struct CrateFile {
     pub compressed_size: u64,
     pub unpacked_size: u64,
     pub entries: Vec<Entry>,
-    /// Contents of the small files later checks read
-    /// (see [`KEPT_FILES`]), by path relative to the package root.
+    /// Contents of the small files later checks read (see [`KEPT_FILES`])
+    /// and of the files [`Limits::keep`] asks for (possibly truncated), by
+    /// path relative to the package root.
     pub kept: BTreeMap<String, Vec<u8>>,
 }
 
-/// Files whose contents the reader keeps (when under `MAX_KEPT_SIZE`).
+/// Files whose contents the reader keeps (when under `MAX_KEPT_SIZE`),
+/// besides the file `package.license-file` names.
 pub const KEPT_FILES: &[&str] = &["Cargo.toml.orig", ".cargo_vcs_info.json"];
 
 /// Largest kept file; a larger one is listed but its contents are not kept.

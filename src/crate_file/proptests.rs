@@ -17,6 +17,7 @@ fn limits() -> Limits {
         max_unpacked_size: 1 << 20,
         max_entries: 1000,
         max_manifest_size: 64 * 1024,
+        keep: super::Keep::default(),
     }
 }
 

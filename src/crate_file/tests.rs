@@ -420,3 +420,20 @@ fn messages_name_the_values_and_the_fix() {
     );
     assert_eq!(refusal.help, "name the file `a-1.0.0.crate`");
 }
+
+#[test]
+fn keeps_the_license_file_the_manifest_names() {
+    let text =
+        b"[package]\nname = \"a\"\nversion = \"1.0.0\"\nlicense-file = \"./legal/TERMS.txt\"\n";
+    let bytes = CrateBuilder::empty()
+        .file("a-1.0.0/Cargo.toml", text)
+        .file("a-1.0.0/legal/TERMS.txt", b"terms")
+        .file("a-1.0.0/other.txt", b"other")
+        .build();
+    let krate = read_crate(&bytes, None, &Limits::default()).expect("clean");
+    assert_eq!(
+        krate.kept.get("legal/TERMS.txt").map(Vec::as_slice),
+        Some(&b"terms"[..])
+    );
+    assert!(!krate.kept.contains_key("other.txt"));
+}

@@ -1,6 +1,6 @@
 //! Loads and exercises every example policy in `policies/`.
 
-use super::rules::testing::{added, judge, krate, rules};
+use super::rules::testing::{added, file, judge, krate, rules};
 use super::{Policy, RegistryState, decide};
 
 fn load(name: &str) -> (Policy, String) {
@@ -69,12 +69,14 @@ fn default_is_crates_io() {
 #[test]
 fn strict_is_strict() {
     let (p, _) = load("strict.toml");
-    let good = "description = \"d\"\nlicense = \"MIT\"\nrepository = \"https://git.acme.example/x\"\nreadme = \"README.md\"\nedition = \"2024\"\nrust-version = \"1.85\"\npublish = [\"acme\"]\n";
+    let good = "description = \"d\"\nlicense = \"MIT\"\nrepository = \"https://git.acme.example/x\"\nreadme = \"README.md\"\nedition = \"2024\"\nrust-version = \"1.85\"\npublish = [\"acme\"]\n[package.metadata.acme]\nteam = \"data\"\n";
     let state = RegistryState {
         pusher: Some("release-bot".into()),
         ..RegistryState::default()
     };
     let mut k = krate("acme-util", "1.0.0", good);
+    k.entries
+        .extend(["LICENSE", "README.md"].map(|p| file(p, 10, b"")));
     k.kept.insert(
         ".cargo_vcs_info.json".into(),
         br#"{"git":{"sha1":"ab"}}"#.to_vec(),
@@ -98,7 +100,10 @@ fn strict_is_strict() {
             "metadata-missing",
             "metadata-missing",
             "license-not-allowed",
-            "ban-dependency"
+            "ban-dependency",
+            "acme-license-file",
+            "acme-readme-file",
+            "acme-edition-2021"
         ]
     );
 }

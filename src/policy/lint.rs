@@ -43,7 +43,8 @@ impl Policy {
             .overrides()
             .iter()
             .flat_map(|o| &o.crates)
-            .chain(self.owners().allow.iter().flat_map(|r| &r.crates));
+            .chain(self.owners().allow.iter().flat_map(|r| &r.crates))
+            .chain(self.custom_rules().iter().flat_map(|r| &r.crates));
         for g in globs.filter(|g| !glob_can_match(g.text())) {
             warn(
                 Some(g.span()),

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use toml::Spanned;
 
 use super::checked::{Problem, Validate};
+use super::rules::custom;
 use super::schema::{Names, Settings};
 use super::{Level, Policy, SCHEMA, ids};
 use crate::crate_file::Limits;
@@ -106,7 +107,14 @@ impl Policy {
             .take()
             .map(Spanned::into_inner)
             .unwrap_or_default();
-        let limits = limits(&root);
+        let custom: Vec<_> = std::mem::take(&mut root.rules)
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect();
+        let limits = Limits {
+            keep: custom::keep(&custom),
+            ..limits(&root)
+        };
         Ok(Self {
             source: source.to_owned(),
             base: root,
@@ -114,6 +122,7 @@ impl Policy {
             owners,
             push,
             limits,
+            custom,
         })
     }
 }
@@ -158,7 +167,9 @@ fn check_placement(root: &Settings, out: &mut Vec<Problem>) {
     if let Some(g) = root.crates.first() {
         out.push(problem(g.span(), "`crates` belongs in an [[override]]"));
     }
-    check_levels(root, out);
+    custom::check_ids(&root.rules, out);
+    let custom: HashSet<&str> = root.rules.iter().map(|r| r.get_ref().id.text()).collect();
+    check_levels(root, &custom, out);
     for o in &root.overrides {
         let span = o.span();
         let o = o.get_ref();
@@ -173,6 +184,7 @@ fn check_placement(root: &Settings, out: &mut Vec<Problem>) {
             o.overrides.first().map(|s| (s.span(), "override")),
             o.owners.as_ref().map(|s| (s.span(), "owners")),
             o.push.as_ref().map(|s| (s.span(), "push")),
+            o.rules.first().map(|s| (s.span(), "rule")),
             o.tarball
                 .max_unpacked_size
                 .as_ref()
@@ -192,13 +204,16 @@ fn check_placement(root: &Settings, out: &mut Vec<Problem>) {
                 format!("`{key}` is only valid at the top level, not in an [[override]]"),
             ));
         }
-        check_levels(o, out);
+        check_levels(o, &custom, out);
     }
 }
 
-fn check_levels(settings: &Settings, out: &mut Vec<Problem>) {
+/// Levels name known rules, built-in or `custom`, and never lower a
+/// safety rule.
+fn check_levels(settings: &Settings, custom: &HashSet<&str>, out: &mut Vec<Problem>) {
     for (id, level) in &settings.levels {
         match ids::find(id) {
+            None if custom.contains(id.as_str()) => {}
             None => out.push(problem(
                 level.span(),
                 format!("unknown rule id `{id}` (see `crategate policy explain`)"),
@@ -242,6 +257,7 @@ fn limits(root: &Settings) -> Limits {
         max_entries: usize::try_from(get(&t.max_entries, d.max_entries as u64))
             .unwrap_or(usize::MAX),
         max_manifest_size: get(&t.max_manifest_size, d.max_manifest_size),
+        keep: d.keep,
     }
 }
 

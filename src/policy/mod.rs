@@ -6,7 +6,8 @@
 //! canonical crate name; every matching override applies in file order;
 //! lists add, scalars replace). Every rule has a stable id (see [`ids`])
 //! and a level that `[levels]` changes; the tarball safety rules cannot be
-//! lowered below `deny`.
+//! lowered below `deny`. `[[rule]]` entries add custom rules
+//! ([`rules::custom`]) that obey levels and overrides the same way.
 
 pub mod checked;
 #[cfg(test)]
@@ -27,8 +28,9 @@ pub use schema::Push;
 pub use state::{Change, PublishedCrate, PublishedVersion, RegistryState, Upload};
 pub use values::{Level, OtherRefs};
 
-use crate::crate_file::Limits;
+use crate::crate_file::{Keep, Limits};
 use checked::Merge;
+use rules::custom::CustomRule;
 use schema::{Owners, Settings};
 
 /// `policies/default.toml`, built in: what `check` uses without `--policy`.
@@ -46,6 +48,7 @@ pub struct Policy {
     owners: Owners,
     push: Push,
     limits: Limits,
+    custom: Vec<CustomRule>,
 }
 
 impl Policy {
@@ -60,6 +63,25 @@ impl Policy {
     #[must_use]
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// The `[[rule]]` entries, in file order.
+    #[must_use]
+    pub fn custom_rules(&self) -> &[CustomRule] {
+        &self.custom
+    }
+
+    /// The custom rule with this id.
+    #[must_use]
+    pub fn custom_rule(&self, id: &str) -> Option<&CustomRule> {
+        self.custom.iter().find(|r| r.id() == id)
+    }
+
+    /// The files whose text the custom rules read: what the reader keeps
+    /// (also in [`Policy::limits`]).
+    #[must_use]
+    pub fn keep_patterns(&self) -> &Keep {
+        &self.limits.keep
     }
 
     /// The `[owners]` section.

@@ -32,6 +32,7 @@
 //! | `push.allow-branch-deletion`, `push.allow-force-push` | booleans | deleting or rewriting the tracked branch (top level) |
 //! | `push.other-paths` | path globs | files besides `.crate` files a push may change (top level) |
 //! | `[[override]]` | `crates` (globs) + any key above except top-level ones | per-crate settings; lists add, scalars replace |
+//! | `[[rule]]` | `id`, `level`, `crates`, `message`, `help`, `require` | a custom rule (top level; see `rules::custom`) |
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -41,6 +42,7 @@ use toml::Spanned;
 
 use super::Level;
 use super::checked::{Checked, fields};
+use super::rules::custom::CustomRule;
 use super::values::{
     Field, Glob, LicenseExpr, Licensee, OtherRefs, ParseMode, PathGlob, Pattern, RegistryUrl, Req,
     Sha256,
@@ -63,8 +65,11 @@ pub struct Settings {
     pub push: Option<Spanned<Push>>,
     #[serde(rename = "override")]
     pub overrides: Vec<Spanned<Settings>>,
+    /// Custom rules (top level only).
+    #[serde(rename = "rule")]
+    pub rules: Vec<Spanned<CustomRule>>,
 }
-fields!(validate Settings { crates, tarball, names, metadata, licenses, sources, bans, owners, push, overrides });
+fields!(validate Settings { crates, tarball, names, metadata, licenses, sources, bans, owners, push, overrides, rules });
 
 impl super::checked::Merge for Settings {
     fn merge(&mut self, later: &Self) {

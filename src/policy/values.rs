@@ -129,6 +129,12 @@ impl PathGlob {
     pub fn matches(&self, path: &str) -> bool {
         self.0.is_match(path)
     }
+
+    /// The anchored regular expression the glob compiles to.
+    #[must_use]
+    pub fn regex(&self) -> &regex::Regex {
+        &self.0
+    }
 }
 
 impl Compile for PathGlob {

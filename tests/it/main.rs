@@ -9,6 +9,7 @@ mod demo;
 mod entry;
 mod hooks;
 mod install;
+mod license_file;
 mod publisher;
 mod refusals;
 mod support;

@@ -8,6 +8,7 @@
 
 mod bans;
 mod categories;
+pub mod custom;
 mod deps;
 mod licenses;
 mod metadata;
@@ -29,7 +30,7 @@ use super::schema::Settings;
 use super::state::{Change, RegistryState, Upload};
 use super::{Level, Policy};
 use crate::crate_file::CrateFile;
-use crate::diag::{Finding, Severity, Verdict, locate};
+use crate::diag::{Finding, Location, Severity, Verdict, locate};
 
 /// Judges every upload of a push. Pure: same inputs, same verdict.
 #[must_use]
@@ -73,6 +74,7 @@ fn judge(policy: &Policy, state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx
     licenses::check(ctx);
     sources::check(state, ctx);
     bans::check(ctx);
+    custom::check(policy.custom_rules(), ctx);
 }
 
 /// What earlier uploads of the same push add to the registry.
@@ -136,17 +138,24 @@ impl<'a> Ctx<'a> {
 
     /// Records a finding unless its rule is at level `allow`.
     pub fn report(&mut self, rule: &'static str, report: Report) {
-        let Some(severity) = self.settings.level(rule).severity() else {
+        self.report_at(rule, self.settings.level(rule), report);
+    }
+
+    /// Records a finding of `rule` at `level` (custom rules know theirs).
+    pub fn report_at(&mut self, rule: &'static str, level: Level, report: Report) {
+        let Some(severity) = level.severity() else {
             return;
         };
         let text = self.krate.manifest_text.as_str();
-        let location = report.key.and_then(|key| {
-            let key: Vec<&str> = key.iter().map(String::as_str).collect();
-            let root = self
-                .spans
-                .get_or_init(|| DeTable::parse(text).ok())
-                .as_ref()?;
-            locate::locate_in(root, text, &self.manifest_path, &key)
+        let location = report.location.or_else(|| {
+            report.key.and_then(|key| {
+                let key: Vec<&str> = key.iter().map(String::as_str).collect();
+                let root = self
+                    .spans
+                    .get_or_init(|| DeTable::parse(text).ok())
+                    .as_ref()?;
+                locate::locate_in(root, text, &self.manifest_path, &key)
+            })
         });
         self.findings.push(Finding {
             rule,
@@ -166,6 +175,7 @@ impl<'a> Ctx<'a> {
 pub(crate) struct Report {
     value: Option<String>,
     key: Option<Vec<String>>,
+    location: Option<Location>,
     policy_key: Option<String>,
     message: String,
     help: String,
@@ -176,6 +186,7 @@ impl Report {
         Self {
             value: None,
             key: None,
+            location: None,
             policy_key: None,
             message: message.into(),
             help: help.into(),
@@ -193,6 +204,13 @@ impl Report {
     #[must_use]
     pub fn key(mut self, key: &[&str]) -> Self {
         self.key = Some(key.iter().map(|k| (*k).to_owned()).collect());
+        self
+    }
+
+    /// Where it points, when that is not a key of the packaged manifest.
+    #[must_use]
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
         self
     }
 
