@@ -19,3 +19,4 @@ pub mod manifest;
 pub mod parallel;
 pub mod policy;
 pub mod publish;
+pub mod remote;
