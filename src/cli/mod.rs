@@ -10,6 +10,7 @@ mod hook;
 mod index;
 mod init;
 mod install;
+mod log;
 mod policy;
 mod sync;
 
@@ -40,6 +41,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Validate a policy file, or explain a rule.
     Policy(policy::PolicyArgs),
+    /// Print the publication log: who published or yanked which version, when, from which commit.
+    Log(log::Args),
     /// Re-derive the index from the crate repository and apply the difference.
     Sync(sync::Args),
     /// Run a git hook (the installed hook scripts call this).
@@ -77,6 +80,7 @@ impl Cli {
             Command::Install(args) => install::run(&args).map(Outcome::code),
             Command::Check(args) => check::run(&args),
             Command::Policy(args) => policy::run(&args),
+            Command::Log(args) => log::run(&args).map(Outcome::code),
             Command::Sync(args) => sync::run(&args).map(Outcome::code),
             Command::Hook(command) => hook::run(&command).map(Outcome::code),
         };

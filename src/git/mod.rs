@@ -11,11 +11,13 @@
 mod command;
 mod crate_repo;
 mod fsync;
+mod history;
 mod store;
 
 pub use command::{git_command, update_server_info};
 pub use crate_repo::{BlobRef, CrateRepo, FileChange};
 pub use git2::Oid;
+pub use history::CommitRecord;
 pub use store::{Change, DEFAULT_BRANCH, FileAt, Snapshot, Store, WriteLock};
 
 use std::path::PathBuf;

@@ -25,7 +25,7 @@ use crate::index::{Index, IndexError};
 /// The variable holding a token when the configuration names none.
 pub const DEFAULT_TOKEN_ENV: &str = "CRATEGATE_INDEX_TOKEN";
 /// The longest a fetch or push of the index may take.
-pub const TIMEOUT: Duration = Duration::from_secs(60);
+pub const TIMEOUT: Duration = Duration::from_mins(1);
 
 /// How a remote index is reached and cached.
 #[derive(Debug, Clone, Default)]
@@ -115,11 +115,17 @@ impl IndexLocation {
 
     /// The index to read: a path opened as it is, a URL fetched first.
     pub fn open(&self, options: &RemoteOptions) -> Result<Index, RemoteError> {
+        Ok(Index::open(&self.fetched_dir(options)?)?)
+    }
+
+    /// The repository on this machine holding the index: the path, or
+    /// the cache after fetching it.
+    pub fn fetched_dir(&self, options: &RemoteOptions) -> Result<PathBuf, RemoteError> {
         match self.remote(options)? {
-            None => Ok(Index::open(self.path().expect("not a URL"))?),
+            None => Ok(self.path().expect("not a URL").to_owned()),
             Some(remote) => {
                 remote.fetch(&remote.lock()?)?;
-                remote.open()
+                Ok(remote.cache().to_owned())
             }
         }
     }
