@@ -9,6 +9,7 @@ mod demo;
 mod entry;
 mod hooks;
 mod refusals;
+mod remote;
 mod support;
 mod yank;
 mod yank_list;
