@@ -10,6 +10,8 @@ use crate::remote::{IndexLocation, RemoteOptions};
 
 /// The file name, inside the crate repository's git directory.
 pub const FILE_NAME: &str = "crategate.toml";
+/// The variable naming the configuration file instead.
+pub const CONFIG_ENV: &str = "CRATEGATE_HOOK_CONFIG";
 
 /// The hook configuration of one crate repository.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,9 +75,14 @@ pub enum ConfigError {
 impl HookConfig {
     pub const SCHEMA_VERSION: u32 = 1;
 
-    /// Reads the configuration of the repository at `git_dir`.
+    /// Reads the configuration of the repository at `git_dir`, or the
+    /// file `CRATEGATE_HOOK_CONFIG` names (for sandboxes such as GitHub
+    /// Enterprise's, where the hook cannot write the git directory; it is
+    /// set by the hook's environment, which pushers cannot change).
     pub fn load(git_dir: &Path) -> Result<Self, ConfigError> {
-        let path = git_dir.join(FILE_NAME);
+        let path = std::env::var_os(CONFIG_ENV)
+            .filter(|v| !v.is_empty())
+            .map_or_else(|| git_dir.join(FILE_NAME), PathBuf::from);
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
             path: path.clone(),
             source,
