@@ -8,6 +8,7 @@
 mod log;
 mod publish;
 mod race;
+mod runtime;
 mod unreachable;
 
 use std::cell::RefCell;
