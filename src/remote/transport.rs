@@ -197,7 +197,7 @@ mod tests {
             token: None,
             timeout: Duration::from_millis(300),
         };
-        // `git -c alias…` would be config; a pager-free command that waits:
+        // An alias that runs a shell command: a git that does not finish.
         let started = Instant::now();
         let err = transport
             .run(
