@@ -5,6 +5,7 @@
 //! The library holds everything; the binary in `main.rs` only parses
 //! arguments and maps results to exit codes.
 
+pub mod audit;
 pub mod checksum;
 pub mod cli;
 pub mod crate_file;
@@ -19,3 +20,4 @@ pub mod manifest;
 pub mod parallel;
 pub mod policy;
 pub mod publish;
+pub mod remote;

@@ -18,6 +18,7 @@ use crate::index::Index;
 use crate::judge::push::PushRules;
 use crate::judge::{self, Case};
 use crate::policy::Policy;
+use crate::remote::{IndexLocation, RemoteOptions};
 
 /// How many findings plain output shows before counting the rest.
 pub const PLAIN_CAP: usize = 50;
@@ -44,9 +45,10 @@ pub struct CheckArgs {
     pub identity: Option<String>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Judge against this index (versions published, names taken), as the hook does.
-    #[arg(long, value_name = "DIR")]
-    pub index: Option<PathBuf>,
+    /// Judge against this index (versions published, names taken), as the
+    /// hook does: a path or a git URL (fetched into a local cache).
+    #[arg(long, value_name = "DIR|URL")]
+    pub index: Option<IndexLocation>,
     /// Judge the commits a push of the current branch would send, in this
     /// clone of the crate repository (default range: `@{upstream}..HEAD`).
     #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "@{upstream}..HEAD", conflicts_with = "files")]
@@ -73,10 +75,15 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         (None, Some(config)) => crate::hook::load_policy(config)?,
         (path, _) => load_policy(path.as_ref())?,
     };
-    let index_dir = args.index.clone().or_else(|| server.map(|c| c.index));
-    let index = index_dir
-        .as_deref()
-        .map(|dir| Index::open(dir).with_context(|| format!("opening the index {}", dir.display())))
+    let options = server
+        .as_ref()
+        .map_or_else(RemoteOptions::default, HookConfig::client_options);
+    let location = args.index.clone().or_else(|| server.map(|c| c.index));
+    let index = location
+        .map(|l| {
+            l.open(&options)
+                .with_context(|| format!("opening the index {l}"))
+        })
         .transpose()?;
     let view = index.as_ref().map(Index::view).transpose()?;
     let mut case = Case::default();

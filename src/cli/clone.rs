@@ -102,8 +102,10 @@ impl CrateClone {
         let Some(config) = &self.server else {
             return Ok(None);
         };
-        let index = Index::open(&config.index)
-            .with_context(|| format!("opening the server's index {}", config.index.display()))?;
+        let index = config
+            .index
+            .open(&config.client_options())
+            .with_context(|| format!("opening the server's index {}", config.index))?;
         Ok(Some(index))
     }
 

@@ -146,7 +146,8 @@ impl Demo {
         std::fs::write(&policy, crate::policy::DEFAULT_POLICY)?;
         install::install(&install::Args {
             repo: self.path("crates.git"),
-            index: index.clone(),
+            index: index.clone().into(),
+            remote: install::RemoteArgs::default(),
             policy,
             branch: Some("main".into()),
             identity_env: None,

@@ -69,6 +69,9 @@ fn pre_receive(git_dir: &std::path::Path, stdin: &str) -> Outcome {
     };
     match pre_receive::run(git_dir, stdin, &env) {
         Ok(judgement) => {
+            if let Some(warning) = &judgement.warning {
+                say(warning);
+            }
             say(&plain::render(&judgement.verdict, MAX_FINDINGS));
             let accepted = judgement.verdict.accepted;
             if env.options.verbose && accepted {

@@ -11,13 +11,15 @@ use crate::index::batch::{self, FileProblem};
 use crate::index::config::{RegistryMode, Settings};
 use crate::index::line::{self, Mode};
 use crate::index::{Index, IndexError, NewVersion};
+use crate::remote::{IndexLocation, RemoteOptions};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Add `.crate` files to the index, all in one commit or none at all.
     Add {
-        #[arg(long, value_name = "DIR")]
-        index: PathBuf,
+        /// The index: a path, or a git URL (pushed to with a lease).
+        #[arg(long, value_name = "DIR|URL")]
+        index: IndexLocation,
         #[arg(required = true, value_name = "FILE.crate")]
         files: Vec<PathBuf>,
     },
@@ -28,8 +30,8 @@ pub enum Command {
     /// Print the index line a `.crate` would get, without writing anything.
     Entry {
         /// Take the mode and URL from this index.
-        #[arg(long, value_name = "DIR", conflicts_with_all = ["mode", "index_url"])]
-        index: Option<PathBuf>,
+        #[arg(long, value_name = "DIR|URL", conflicts_with_all = ["mode", "index_url"])]
+        index: Option<IndexLocation>,
         #[arg(long, value_enum, default_value_t = RegistryMode::Alternate)]
         mode: RegistryMode,
         /// This registry's index URL (dependencies on it get no `registry`).
@@ -46,8 +48,9 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct YankArgs {
-    #[arg(long, value_name = "DIR")]
-    index: PathBuf,
+    /// The index: a path, or a git URL (pushed to with a lease).
+    #[arg(long, value_name = "DIR|URL")]
+    index: IndexLocation,
     name: String,
     version: semver::Version,
 }
@@ -64,7 +67,11 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
             files,
         } => {
             let mode = match index {
-                Some(dir) => open(&dir)?.settings().line_mode(),
+                Some(location) => location
+                    .open(&RemoteOptions::default())
+                    .with_context(|| format!("opening the index at {location}"))?
+                    .settings()
+                    .line_mode(),
                 None => Settings::new(&index_url, mode)?.line_mode(),
             };
             entry(&mode, &files)
@@ -72,12 +79,22 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
     }
 }
 
-fn open(dir: &std::path::Path) -> anyhow::Result<Index> {
-    Index::open(dir).with_context(|| format!("opening the index at {}", dir.display()))
+/// Runs `write` on the index (in a remote index's cache, then pushed).
+fn write<T>(
+    location: &IndexLocation,
+    write: impl FnMut(&Index) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let (value, _) = location
+        .write(&RemoteOptions::default(), write)
+        .with_context(|| format!("writing the index at {location}"))?;
+    Ok(value)
 }
 
-fn add(dir: &std::path::Path, files: &[PathBuf]) -> anyhow::Result<Outcome> {
-    let index = open(dir)?;
+fn add(location: &IndexLocation, files: &[PathBuf]) -> anyhow::Result<Outcome> {
+    write(location, |index| add_to(index, files))
+}
+
+fn add_to(index: &Index, files: &[PathBuf]) -> anyhow::Result<Outcome> {
     let Some(versions) = read_files(files, &index.settings().line_mode())? else {
         return Ok(Outcome::Refused);
     };
@@ -160,7 +177,10 @@ fn commit_message(versions: &[NewVersion]) -> String {
 }
 
 fn yank(args: &YankArgs, yanked: bool) -> anyhow::Result<Outcome> {
-    let index = open(&args.index)?;
+    write(&args.index, |index| set_yanked(index, args, yanked))
+}
+
+fn set_yanked(index: &Index, args: &YankArgs, yanked: bool) -> anyhow::Result<Outcome> {
     let name = CrateName::new(&args.name)?;
     let changed = match index.set_yanked(&name, &args.version, yanked) {
         Ok(changed) => changed,

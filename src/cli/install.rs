@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use super::Outcome;
 use crate::git::{CrateRepo, git_command};
 use crate::hook::config::{self, HookConfig};
-use crate::index::Index;
+use crate::remote::IndexLocation;
 
 /// The hook script, with `@HOOK@` and `@CRATEGATE@` to fill in.
 const TEMPLATE: &str = include_str!("../../hooks/crategate-hook.sh");
@@ -32,9 +32,12 @@ pub struct Args {
     /// The crate repository on the server (usually bare).
     #[arg(long, value_name = "DIR")]
     pub(crate) repo: PathBuf,
-    /// The index repository, created with `crategate init`.
-    #[arg(long, value_name = "DIR")]
-    pub(crate) index: PathBuf,
+    /// The index repository, created with `crategate init`: a path, or a
+    /// git URL (`https://…`, `ssh://…`, `git@host:path`) the hooks push to.
+    #[arg(long, value_name = "DIR|URL")]
+    pub(crate) index: IndexLocation,
+    #[command(flatten)]
+    pub(crate) remote: RemoteArgs,
     /// The policy file that judges pushes.
     #[arg(long, value_name = "FILE")]
     pub(crate) policy: PathBuf,
@@ -60,6 +63,25 @@ pub struct Args {
     pub(crate) force: bool,
 }
 
+/// How the hooks reach an index given as a URL.
+#[derive(Debug, Default, clap::Args)]
+#[allow(clippy::struct_field_names)] // the flags are `--index-*`
+pub struct RemoteArgs {
+    /// Where the hooks keep their copy of a remote index (default:
+    /// `crategate-index-cache` in the crate repository's git directory).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) index_cache: Option<PathBuf>,
+    /// Environment variable of the hooks holding a token for a remote
+    /// index over HTTPS (a deploy or access token; never written anywhere).
+    #[arg(long, value_name = "VAR")]
+    pub(crate) index_token_env: Option<String>,
+    /// Seconds the copy of a remote index may be old when its host is
+    /// unreachable; pushes are judged against it meanwhile (default 0:
+    /// such pushes are refused).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub(crate) index_max_age: u64,
+}
+
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let (git_dir, written) = install(args)?;
     println!("Installed the crategate hooks in {}", git_dir.display());
@@ -75,8 +97,10 @@ pub(crate) fn install(args: &Args) -> anyhow::Result<(PathBuf, Vec<PathBuf>)> {
     let repo = CrateRepo::open(&args.repo)
         .with_context(|| format!("opening the crate repository {}", args.repo.display()))?;
     let git_dir = repo.git_dir().to_owned();
-    let index = absolute(&args.index)?;
-    Index::open(&index).with_context(|| format!("opening the index {}", index.display()))?;
+    let index = match &args.index {
+        IndexLocation::Path(path) => IndexLocation::Path(absolute(path)?),
+        url @ IndexLocation::Url(_) => url.clone(),
+    };
     let policy = absolute(&args.policy)?;
     crate::policy::Policy::load(&policy).map_err(|errors| anyhow::anyhow!("{errors}"))?;
     let binary = match &args.binary {
@@ -104,7 +128,21 @@ pub(crate) fn install(args: &Args) -> anyhow::Result<(PathBuf, Vec<PathBuf>)> {
         identity_env: args.identity_env.clone(),
         update_server_info: args.update_server_info,
         export: args.export.as_deref().map(absolute_new).transpose()?,
+        index_cache: args
+            .remote
+            .index_cache
+            .as_deref()
+            .map(absolute_new)
+            .transpose()?,
+        index_token_env: args.remote.index_token_env.clone(),
+        index_max_age: args.remote.index_max_age,
     };
+    // Fetches a remote index into the hooks' cache: proves it is reachable
+    // with these settings, and the first push finds it ready.
+    config
+        .index
+        .open(&config.remote_options(&git_dir))
+        .with_context(|| format!("opening the index {}", config.index))?;
     write(&git_dir.join(config::FILE_NAME), &config.to_toml(), false)?;
     for (hook, target) in HOOKS.iter().zip(&targets) {
         let script = TEMPLATE

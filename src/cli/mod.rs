@@ -12,6 +12,7 @@ mod hook;
 mod index;
 mod init;
 mod install;
+mod log;
 mod mirror;
 mod output;
 mod policy;
@@ -48,6 +49,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Validate a policy file, or explain a rule.
     Policy(policy::PolicyArgs),
+    /// Print the publication log: who published or yanked which version, when, from which commit.
+    Log(log::Args),
     /// Re-derive the index from the crate repository and apply the difference.
     Sync(sync::Args),
     /// Print (or merge into .cargo/config.toml) the cargo configuration for the registry.
@@ -93,6 +96,7 @@ impl Cli {
             Command::Install(args) => install::run(&args).map(Outcome::code),
             Command::Check(args) => check::run(&args),
             Command::Policy(args) => policy::run(&args),
+            Command::Log(args) => log::run(&args).map(Outcome::code),
             Command::Sync(args) => sync::run(&args).map(Outcome::code),
             Command::CargoConfig(args) => cargo_config::run(&args).map(Outcome::code),
             Command::Mirror(args) => mirror::run(&args).map(Outcome::code),

@@ -8,17 +8,18 @@ use super::Outcome;
 use super::output::{Output, OutputArgs};
 use crate::git::CrateRepo;
 use crate::hook::config::HookConfig;
-use crate::index::Index;
 use crate::publish::{self, Report};
+use crate::remote::{IndexLocation, RemoteOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The crate repository (bare, or a clone).
     #[arg(long, value_name = "DIR")]
     repo: PathBuf,
-    /// The index repository; default: the one `crategate install` recorded.
-    #[arg(long, value_name = "DIR")]
-    index: Option<PathBuf>,
+    /// The index repository, a path or a git URL (pushed to with a lease);
+    /// default: the one `crategate install` recorded.
+    #[arg(long, value_name = "DIR|URL")]
+    index: Option<IndexLocation>,
     /// The tracked branch; default: the recorded one, else the branch HEAD points at.
     #[arg(long, value_name = "BRANCH")]
     branch: Option<String>,
@@ -33,15 +34,13 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let repo = CrateRepo::open(&args.repo)
         .with_context(|| format!("opening the crate repository {}", args.repo.display()))?;
     let recorded = HookConfig::load(repo.git_dir()).ok();
-    let index_dir = args
-        .index
-        .clone()
-        .or_else(|| recorded.as_ref().map(|c| c.index.clone()))
-        .context(
-            "no --index given and none recorded by `crategate install` in the crate repository",
-        )?;
-    let index = Index::open(&index_dir)
-        .with_context(|| format!("opening the index {}", index_dir.display()))?;
+    let (location, options) = match (&args.index, &recorded) {
+        (Some(location), _) => (location.clone(), RemoteOptions::default()),
+        (None, Some(config)) => (config.index.clone(), config.remote_options(repo.git_dir())),
+        (None, None) => anyhow::bail!(
+            "no --index given and none recorded by `crategate install` in the crate repository"
+        ),
+    };
     let branch = match (
         &args.branch,
         recorded.as_ref().and_then(|c| c.branch.clone()),
@@ -62,15 +61,19 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             out.step(done, total, "crate files read");
         }
     };
-    let report = publish::reconcile(
-        &repo,
-        &branch,
-        &index,
-        &limits,
-        None,
-        !args.check,
-        &mut progress,
-    )?;
+    let opening = || format!("opening the index {location}");
+    let report = if args.check {
+        let index = location.open(&options).with_context(opening)?;
+        publish::reconcile(&repo, &branch, &index, &limits, None, false, &mut progress)?
+    } else {
+        let (report, _) = location
+            .write(&options, |index| {
+                publish::reconcile(&repo, &branch, index, &limits, None, true, &mut progress)
+                    .map_err(anyhow::Error::from)
+            })
+            .with_context(opening)?;
+        report
+    };
     print_report(&report, args.check, &out);
     let drift = report.changed_index() || !report.skipped.is_empty();
     if args.check && drift {
@@ -79,6 +82,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     if !args.check
         && let Some(config) = &recorded
     {
+        let index = location.local(&options)?;
         crate::hook::refresh_served(config, &repo, &branch, &index)?;
     }
     Ok(if report.skipped.is_empty() {

@@ -28,9 +28,9 @@ pub struct Change {
 
 /// A repository whose branch crategate writes.
 pub struct Store {
-    repo: Repository,
+    pub(super) repo: Repository,
     git_dir: PathBuf,
-    branch: String,
+    pub(super) branch: String,
 }
 
 /// The exclusive right to write the branch, held until dropped.

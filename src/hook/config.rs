@@ -6,16 +6,20 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::remote::{IndexLocation, RemoteOptions};
+
 /// The file name, inside the crate repository's git directory.
 pub const FILE_NAME: &str = "crategate.toml";
+/// The variable naming the configuration file instead.
+pub const CONFIG_ENV: &str = "CRATEGATE_HOOK_CONFIG";
 
 /// The hook configuration of one crate repository.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct HookConfig {
     pub schema_version: u32,
-    /// The index repository.
-    pub index: PathBuf,
+    /// The index repository: a path, or a git URL (see [`crate::remote`]).
+    pub index: IndexLocation,
     /// The policy file that judges pushes.
     pub policy: PathBuf,
     /// The tracked branch (`refs/heads/…`); default: the branch HEAD
@@ -34,6 +38,26 @@ pub struct HookConfig {
     /// files and the sparse index (see `crate::publish::export`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<PathBuf>,
+    /// The cache of a remote index; default: `crategate-index-cache` in
+    /// the crate repository's git directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_cache: Option<PathBuf>,
+    /// The environment variable holding a token for a remote index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_token_env: Option<String>,
+    /// Seconds a remote index's cache may be old when its host cannot be
+    /// reached, for judging pushes; 0 (the default) refuses them.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub index_max_age: u64,
+}
+
+/// The default cache of a remote index, in the crate repository's git
+/// directory.
+pub const DEFAULT_INDEX_CACHE: &str = "crategate-index-cache";
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's signature
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 /// Why the configuration cannot be used.
@@ -51,9 +75,14 @@ pub enum ConfigError {
 impl HookConfig {
     pub const SCHEMA_VERSION: u32 = 1;
 
-    /// Reads the configuration of the repository at `git_dir`.
+    /// Reads the configuration of the repository at `git_dir`, or the
+    /// file `CRATEGATE_HOOK_CONFIG` names (for sandboxes such as GitHub
+    /// Enterprise's, where the hook cannot write the git directory; it is
+    /// set by the hook's environment, which pushers cannot change).
     pub fn load(git_dir: &Path) -> Result<Self, ConfigError> {
-        let path = git_dir.join(FILE_NAME);
+        let path = std::env::var_os(CONFIG_ENV)
+            .filter(|v| !v.is_empty())
+            .map_or_else(|| git_dir.join(FILE_NAME), PathBuf::from);
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
             path: path.clone(),
             source,
@@ -89,6 +118,30 @@ impl HookConfig {
         )
     }
 
+    /// How the hooks reach a remote index, for the repository at `git_dir`.
+    #[must_use]
+    pub fn remote_options(&self, git_dir: &Path) -> RemoteOptions {
+        RemoteOptions {
+            cache: Some(
+                self.index_cache
+                    .clone()
+                    .unwrap_or_else(|| git_dir.join(DEFAULT_INDEX_CACHE)),
+            ),
+            token_env: self.index_token_env.clone(),
+            max_age: std::time::Duration::from_secs(self.index_max_age),
+        }
+    }
+
+    /// How a client (a clone's `check` or `publish`) reaches this server's
+    /// index: the configured token, in the client's own cache.
+    #[must_use]
+    pub fn client_options(&self) -> RemoteOptions {
+        RemoteOptions {
+            token_env: self.index_token_env.clone(),
+            ..RemoteOptions::default()
+        }
+    }
+
     /// The pusher's identity from the configured environment variable.
     #[must_use]
     pub fn identity(&self) -> Option<String> {
@@ -106,12 +159,15 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = HookConfig {
             schema_version: 1,
-            index: "/srv/index.git".into(),
+            index: IndexLocation::Path("/srv/index.git".into()),
             policy: "/etc/policy.toml".into(),
             branch: Some("refs/heads/main".into()),
             identity_env: Some("REMOTE_USER".into()),
             update_server_info: true,
             export: Some("/srv/www/registry".into()),
+            index_cache: None,
+            index_token_env: None,
+            index_max_age: 0,
         };
         std::fs::write(dir.path().join(FILE_NAME), config.to_toml()).expect("write");
         assert_eq!(HookConfig::load(dir.path()).expect("load"), config);
@@ -122,6 +178,18 @@ mod tests {
             .expect_err("unknown key")
             .to_string();
         assert!(err.contains("polcy"), "{err}");
+
+        let remote = HookConfig {
+            index: "https://bot@git.example.com/index.git"
+                .parse()
+                .expect("a URL"),
+            index_cache: Some("/var/cache/crategate".into()),
+            index_token_env: Some("INDEX_TOKEN".into()),
+            index_max_age: 300,
+            ..config.clone()
+        };
+        std::fs::write(dir.path().join(FILE_NAME), remote.to_toml()).expect("write");
+        assert_eq!(HookConfig::load(dir.path()).expect("load"), remote);
 
         let bad = config.to_toml().replace("refs/heads/main", "main");
         std::fs::write(dir.path().join(FILE_NAME), bad).expect("write");

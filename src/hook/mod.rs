@@ -26,6 +26,8 @@ pub enum HookError {
     Publish(#[from] crate::publish::PublishError),
     #[error(transparent)]
     Judge(#[from] crate::judge::JudgeError),
+    #[error(transparent)]
+    Remote(#[from] crate::remote::RemoteError),
     #[error("the crate repository's HEAD is not a branch; set `branch` in crategate.toml")]
     NoBranch,
     #[error("the policy {path} cannot be used, so no push can be judged:\n{errors}")]
@@ -43,8 +45,11 @@ pub fn refresh_served(
     branch: &str,
     index: &crate::index::Index,
 ) -> Result<(), HookError> {
-    if config.update_server_info {
-        crate::git::update_server_info(&config.index)?;
+    // A remote index is served by its own host.
+    if config.update_server_info
+        && let Some(dir) = config.index.path()
+    {
+        crate::git::update_server_info(dir)?;
     }
     if let Some(dir) = &config.export {
         crate::publish::export(repo, branch, index, dir)?;

@@ -12,7 +12,6 @@ use super::HookError;
 use super::config::HookConfig;
 use super::updates::parse_updates;
 use crate::git::CrateRepo;
-use crate::index::Index;
 use crate::publish::{self, Report};
 
 /// Publishes after a push; returns what was published, or `None` when
@@ -25,10 +24,16 @@ pub fn run(git_dir: &Path, stdin: &str) -> Result<Option<Report>, HookError> {
     if !updates.iter().any(|u| u.refname == branch) {
         return Ok(None);
     }
-    let index = Index::open(&config.index)?;
     let pusher = config.identity();
     let policy = super::load_policy(&config)?;
-    let report = publish::catch_up(&repo, &branch, &index, policy.limits(), pusher.as_deref())?;
+    // A remote index: published in its cache and pushed with a lease,
+    // again on the new tip when another writer won the race.
+    let options = config.remote_options(git_dir);
+    let (report, _) = config.index.write(&options, |index| {
+        publish::catch_up(&repo, &branch, index, policy.limits(), pusher.as_deref())
+            .map_err(HookError::from)
+    })?;
+    let index = config.index.local(&options)?;
     super::refresh_served(&config, &repo, &branch, &index)?;
     Ok(Some(report))
 }

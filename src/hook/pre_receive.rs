@@ -19,7 +19,6 @@ use super::updates::parse_updates;
 use super::{HookError, tracked_branch};
 use crate::diag::Verdict;
 use crate::git::CrateRepo;
-use crate::index::Index;
 use crate::judge::push::PushRules;
 use crate::judge::{self, Case};
 
@@ -38,6 +37,9 @@ pub struct Judgement {
     pub verdict: Verdict,
     /// `name@version` of every crate the push adds, for verbose output.
     pub accepted: Vec<String>,
+    /// A warning to show whatever the verdict (a remote index judged from
+    /// an older copy).
+    pub warning: Option<String>,
 }
 
 /// Judges one push.
@@ -60,7 +62,9 @@ pub fn run(git_dir: &Path, stdin: &str, env: &HookEnv) -> Result<Judgement, Hook
             case.findings.extend(rules.check_other_ref(update, &branch));
         }
     }
-    let index = Index::open(&config.index)?;
+    let (index, warning) = config
+        .index
+        .open_for_judging(&config.remote_options(git_dir))?;
     let view = index.view()?;
     let mut state = judge::registry_state(
         Some(&view),
@@ -77,5 +81,6 @@ pub fn run(git_dir: &Path, stdin: &str, env: &HookEnv) -> Result<Judgement, Hook
     Ok(Judgement {
         verdict: judge::verdict(&policy, &state, &case),
         accepted: case.added(),
+        warning,
     })
 }

@@ -12,6 +12,7 @@ mod install;
 mod license_file;
 mod publisher;
 mod refusals;
+mod remote;
 mod support;
 mod yank;
 mod yank_list;
