@@ -8,6 +8,7 @@ mod consume;
 mod demo;
 mod entry;
 mod hooks;
+mod hostile;
 mod refusals;
 mod support;
 mod yank;
