@@ -7,6 +7,7 @@ mod auth;
 mod consume;
 mod demo;
 mod entry;
+mod faults;
 mod hooks;
 mod hostile;
 mod refusals;

@@ -3,6 +3,7 @@
 
 pub mod fixtures;
 pub mod forge;
+pub mod full_disk;
 pub mod hooked;
 pub mod registry;
 pub mod run;
