@@ -59,8 +59,7 @@ fn package(manifest: &[u8]) -> Vec<u8> {
 }
 
 fn check_line(krate: &crategate::crate_file::CrateFile, mode: &Mode) {
-    let Ok(line) = IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, PUBTIME)
-    else {
+    let Ok(line) = IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, PUBTIME) else {
         return;
     };
     let json = line.to_json();
