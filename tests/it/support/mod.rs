@@ -2,6 +2,8 @@
 //! child processes, a static HTTP server, registries and fixture crates.
 
 pub mod fixtures;
+pub mod forge;
+pub mod full_disk;
 pub mod hooked;
 pub mod registry;
 pub mod run;
