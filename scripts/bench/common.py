@@ -93,6 +93,15 @@ def build_release():
     return os.path.join(ROOT, "target", "release", "crategate")
 
 
+def add_binary_arg(parser):
+    parser.add_argument("--binary", help="measure this crategate binary (default: build this checkout's release)")
+
+
+def binary(args):
+    """The binary `--binary` names, else this checkout's release build."""
+    return os.path.abspath(args.binary) if args.binary else build_release()
+
+
 def fetch_workload(workload=WORKLOAD, cache=CACHE):
     """The workload's `.crate` files, fetched once into `cache`."""
     home = os.path.join(cache, "cargo-home")

@@ -126,8 +126,9 @@ def main():
     parser.add_argument("--runs", type=int, default=21, help="runs of the one-crate push")
     parser.add_argument("--bulk-runs", type=int, default=3, help="runs of the 1087-crate push")
     parser.add_argument("--skip-bulk", action="store_true")
+    common.add_binary_arg(parser)
     args = parser.parse_args()
-    binary = common.build_release()
+    binary = common.binary(args)
     files = common.fetch_workload()
     typical = [common.median_crate(files),
                next(f for f in files if os.path.basename(f).startswith("serde_json-"))]

@@ -197,8 +197,9 @@ def main():
     parser.add_argument("--cap", type=int, default=0, help="add only this many crates with cargo-index")
     parser.add_argument("--skip-workload", action="store_true")
     parser.add_argument("--skip-hostile", action="store_true")
+    common.add_binary_arg(parser)
     args = parser.parse_args()
-    binary = common.build_release()
+    binary = common.binary(args)
     peer, version = install_cargo_index()
     work = tempfile.mkdtemp(prefix="crategate-bench-peers-")
     try:

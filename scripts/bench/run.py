@@ -41,9 +41,10 @@ def main():
     parser.add_argument("--workload", default=common.WORKLOAD)
     parser.add_argument("--cache", default=common.CACHE)
     parser.add_argument("--runs", type=int, default=11)
+    common.add_binary_arg(parser)
     args = parser.parse_args()
 
-    binary = common.build_release()
+    binary = common.binary(args)
     files = common.fetch_workload(args.workload, args.cache)
     mib = sum(os.path.getsize(f) for f in files) / 2**20
     listing = os.path.join(args.cache, "files.txt")

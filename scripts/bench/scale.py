@@ -142,8 +142,9 @@ def main():
     parser.add_argument("--prefix", default="",
                         help="a prefix every crate name of the crate repository starts with (e.g. acme-: "
                              "they all share one index directory)")
+    common.add_binary_arg(parser)
     args = parser.parse_args()
-    binary = common.build_release()
+    binary = common.binary(args)
     work = tempfile.mkdtemp(prefix="crategate-bench-scale-")
     try:
         client, servers, syncs = setup(binary, work, args)
