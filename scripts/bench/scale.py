@@ -28,6 +28,7 @@ import argparse
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -72,7 +73,7 @@ def sync_from_scratch(binary, server, runs):
         wall, rss = common.timed([binary, "sync", "--repo", server.repo])
         walls.append(wall)
         peak = max(peak, rss)
-    published = common.subprocess.check_output(
+    published = subprocess.check_output(
         ["git", "--git-dir", server.index, "log", "-1", "--format=%s"], env=common.ENV).decode().strip()
     return median(walls), peak, published
 
@@ -80,7 +81,7 @@ def sync_from_scratch(binary, server, runs):
 def grow_index(server, count):
     """Adds `count` synthetic crates to the index in one commit that still
     reflects the crate repository's tip (the trailer the hooks read)."""
-    message = common.subprocess.check_output(
+    message = subprocess.check_output(
         ["git", "--git-dir", server.index, "log", "-1", "--format=%B"], env=common.ENV).decode()
     trailer = next(line for line in message.splitlines() if line.startswith("Crate-Commit:"))
     common.add_synthetic_entries(server.index, count, f"Add {count} synthetic crates\n\n{trailer}\n")
