@@ -156,6 +156,9 @@ impl CrateRepo {
     /// (`old` absent: every file of `new`). Renames are a deletion plus an
     /// addition: a published file cannot move.
     pub fn changes(&self, old: Option<Oid>, new: Oid) -> Result<Vec<FileChange>, GitError> {
+        if old == Some(new) {
+            return Ok(Vec::new());
+        }
         let tree_of = |id: Oid| self.repo.find_commit(id).and_then(|c| c.tree());
         let new_tree = tree_of(new).map_err(self.op("reading the pushed commit"))?;
         let old_tree = old
