@@ -202,6 +202,15 @@ impl Store {
         Ok(Some(blob.content().to_vec()))
     }
 
+    /// Whether a snapshot has a file at `path`.
+    #[must_use]
+    pub fn has_file(&self, snapshot: &Snapshot<'_>, path: &str) -> bool {
+        snapshot
+            .tree
+            .get_path(Path::new(path))
+            .is_ok_and(|e| e.kind() == Some(ObjectType::Blob))
+    }
+
     /// The file names in a directory of a snapshot (empty if none).
     pub fn list(&self, snapshot: &Snapshot<'_>, dir: &str) -> Result<Vec<String>, GitError> {
         let Ok(entry) = snapshot.tree.get_path(Path::new(dir)) else {

@@ -7,6 +7,10 @@ use std::fmt;
 
 use crate::crate_name::CrateName;
 
+/// Most `-`/`_` spellings of a name probed one by one (a name with up to
+/// eight separators); past that, directories are listed.
+pub const MAX_SPELLINGS: usize = 256;
+
 /// The path of a crate's index file, relative to the index root.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IndexPath(String);
@@ -38,6 +42,36 @@ impl IndexPath {
     #[must_use]
     pub fn dir(&self) -> &str {
         self.0.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    /// The paths of every name canonically equal to `name` (index paths
+    /// are lowercase, so only `-`/`_` spellings differ), `name`'s own
+    /// included; `None` when there are more than [`MAX_SPELLINGS`]
+    /// (a name with many separators): then list [`Self::collision_dirs`].
+    #[must_use]
+    pub fn spellings(name: &CrateName) -> Option<Vec<Self>> {
+        let lower = name.as_str().to_ascii_lowercase();
+        let separators: Vec<usize> = lower
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'-' || *b == b'_')
+            .map(|(i, _)| i)
+            .collect();
+        let count = 1usize.checked_shl(u32::try_from(separators.len()).ok()?)?;
+        if count > MAX_SPELLINGS {
+            return None;
+        }
+        let paths = (0..count)
+            .map(|mask| {
+                let mut bytes = lower.clone().into_bytes();
+                for (bit, &i) in separators.iter().enumerate() {
+                    bytes[i] = if mask >> bit & 1 == 1 { b'_' } else { b'-' };
+                }
+                let spelled = String::from_utf8(bytes).expect("ASCII swap keeps UTF-8");
+                Self::of(&CrateName::new(&spelled).expect("a swap of `-`/`_` keeps a valid name"))
+            })
+            .collect();
+        Some(paths)
     }
 
     /// The directories of every name that is canonically equal to `name`
@@ -98,6 +132,34 @@ mod tests {
         assert_eq!(path("Cat"), "3/c/cat");
         assert_eq!(path("Serde"), "se/rd/serde");
         assert_eq!(path("foo-bar"), "fo/o-/foo-bar");
+    }
+
+    #[test]
+    fn spellings_of_a_name() {
+        let paths = |name: &str| {
+            IndexPath::spellings(&CrateName::new(name).expect("valid"))
+                .map(|v| v.into_iter().map(|p| p.0).collect::<Vec<_>>())
+        };
+        assert_eq!(paths("Serde"), Some(vec!["se/rd/serde".to_owned()]));
+        assert_eq!(
+            paths("a-b_c"),
+            Some(vec![
+                "a-/b-/a-b-c".into(),
+                "a_/b-/a_b-c".into(),
+                "a-/b_/a-b_c".into(),
+                "a_/b_/a_b_c".into()
+            ])
+        );
+        let seven = "a-".repeat(8);
+        assert_eq!(
+            paths(seven.trim_end_matches('-')).map(|v| v.len()),
+            Some(128)
+        );
+        assert_eq!(
+            paths(&format!("a{}", "-b".repeat(9))),
+            None,
+            "too many to probe"
+        );
     }
 
     #[test]

@@ -302,26 +302,33 @@ impl Transaction<'_> {
     /// Refuses a name equal to another crate's under crates.io's canonical
     /// form, looking only in the directories such a name can be in.
     fn check_collisions(&self, name: &CrateName, new: &NewVersion) -> Result<(), IndexError> {
-        let own = name.as_str().to_ascii_lowercase();
-        let key = name.canonical();
-        for dir in IndexPath::collision_dirs(name) {
-            let prefix = format!("{dir}/");
-            let mut names = self.view.index.store.list(&self.view.snapshot, &dir)?;
-            names.extend(
+        let own = IndexPath::of(name);
+        let mut paths = self.view.paths_like(name)?;
+        if let Some(spellings) = IndexPath::spellings(name) {
+            paths.extend(
+                spellings
+                    .into_iter()
+                    .filter(|p| self.staged.contains_key(p.as_str())),
+            );
+        } else {
+            let key = name.canonical();
+            paths.extend(
                 self.staged
                     .keys()
-                    .filter_map(|p| p.strip_prefix(&prefix).map(str::to_owned)),
+                    .filter(|p| canonical(p.rsplit('/').next().unwrap_or(p)) == key)
+                    .map(|p| IndexPath::from_committed(p.clone())),
             );
-            if let Some(other) = names.iter().find(|n| **n != own && canonical(n) == key) {
-                return Err(refused(
-                    new,
-                    "name-collision",
-                    format!(
-                        "`{name}` collides with the published crate `{other}` (crate names are unique ignoring case and `-`/`_`)"
-                    ),
-                    "choose another name, or publish under the existing crate's name",
-                ));
-            }
+        }
+        if let Some(other) = paths.iter().find(|p| **p != own) {
+            let other = other.as_str().rsplit('/').next().unwrap_or(other.as_str());
+            return Err(refused(
+                new,
+                "name-collision",
+                format!(
+                    "`{name}` collides with the published crate `{other}` (crate names are unique ignoring case and `-`/`_`)"
+                ),
+                "choose another name, or publish under the existing crate's name",
+            ));
         }
         Ok(())
     }

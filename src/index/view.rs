@@ -50,24 +50,39 @@ impl View<'_> {
     /// `-`/`_` (at most one in a healthy index). Reads only the
     /// directories such a name can be in.
     pub fn crates_like(&self, name: &CrateName) -> Result<Vec<PublishedCrate>, IndexError> {
+        let mut out = Vec::new();
+        for path in self.paths_like(name)? {
+            let versions = self
+                .text(&path)?
+                .lines()
+                .map(|raw| published(&path, raw))
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Some(first) = versions.first() {
+                out.push(PublishedCrate {
+                    name: first.name.clone(),
+                    versions,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The committed index files of every name canonically equal to
+    /// `name` (its own included): each spelling probed, or, for a name
+    /// with very many separators, the directories listed.
+    pub(super) fn paths_like(&self, name: &CrateName) -> Result<Vec<IndexPath>, IndexError> {
+        if let Some(spellings) = IndexPath::spellings(name) {
+            return Ok(spellings
+                .into_iter()
+                .filter(|p| self.index.store.has_file(&self.snapshot, p.as_str()))
+                .collect());
+        }
         let key = name.canonical();
         let mut out = Vec::new();
         for dir in IndexPath::collision_dirs(name) {
             for file in self.index.store.list(&self.snapshot, &dir)? {
-                if canonical(&file) != key {
-                    continue;
-                }
-                let path = IndexPath::from_committed(format!("{dir}/{file}"));
-                let versions = self
-                    .text(&path)?
-                    .lines()
-                    .map(|raw| published(&path, raw))
-                    .collect::<Result<Vec<_>, _>>()?;
-                if let Some(first) = versions.first() {
-                    out.push(PublishedCrate {
-                        name: first.name.clone(),
-                        versions,
-                    });
+                if canonical(&file) == key {
+                    out.push(IndexPath::from_committed(format!("{dir}/{file}")));
                 }
             }
         }
