@@ -227,7 +227,7 @@ impl Store {
     }
 
     /// Every file path of a snapshot, recursively.
-    pub fn walk(&self, snapshot: &Snapshot<'_>) -> Result<Vec<String>, GitError> {
+    pub fn walk(&self, snapshot: &Snapshot<'_>) -> Result<Vec<(String, Oid)>, GitError> {
         let mut out = Vec::new();
         snapshot
             .tree
@@ -235,12 +235,21 @@ impl Store {
                 if entry.kind() == Some(ObjectType::Blob)
                     && let Ok(name) = entry.name()
                 {
-                    out.push(format!("{dir}{name}"));
+                    out.push((format!("{dir}{name}"), entry.id()));
                 }
                 git2::TreeWalkResult::Ok
             })
             .map_err(self.op("listing the index"))?;
         Ok(out)
+    }
+
+    /// A blob's bytes, by id (from [`Self::walk`]).
+    pub fn blob(&self, id: Oid) -> Result<Vec<u8>, GitError> {
+        let blob = self
+            .repo
+            .find_blob(id)
+            .map_err(self.op("reading an index file"))?;
+        Ok(blob.content().to_vec())
     }
 
     /// The files that differ between two snapshots of the branch (`from`

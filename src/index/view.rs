@@ -93,12 +93,17 @@ impl View<'_> {
     /// for repair, not for hooks.
     pub fn all_versions(&self) -> Result<Vec<ParsedLine>, IndexError> {
         let mut out = Vec::new();
-        for path in self.index.store.walk(&self.snapshot)? {
+        for (path, id) in self.index.store.walk(&self.snapshot)? {
             if path.starts_with('.') || path == CONFIG_JSON {
                 continue;
             }
             let path = IndexPath::from_committed(path);
-            for raw in self.text(&path)?.lines() {
+            let text =
+                String::from_utf8(self.index.store.blob(id)?).map_err(|_| IndexError::Corrupt {
+                    path: path.to_string(),
+                    message: "not UTF-8".into(),
+                })?;
+            for raw in text.lines() {
                 out.push(published(&path, raw)?);
             }
         }
@@ -120,14 +125,19 @@ impl View<'_> {
 
     /// The text of an index file (empty when there is none).
     pub(super) fn text(&self, path: &IndexPath) -> Result<String, IndexError> {
-        let Some(bytes) = self.index.store.read(&self.snapshot, path.as_str())? else {
-            return Ok(String::new());
-        };
-        String::from_utf8(bytes).map_err(|_| IndexError::Corrupt {
-            path: path.to_string(),
-            message: "not UTF-8".into(),
-        })
+        match self.index.store.read(&self.snapshot, path.as_str())? {
+            Some(bytes) => decode(path, bytes),
+            None => Ok(String::new()),
+        }
     }
+}
+
+/// An index file's text; index files are UTF-8 JSON lines.
+fn decode(path: &IndexPath, bytes: Vec<u8>) -> Result<String, IndexError> {
+    String::from_utf8(bytes).map_err(|_| IndexError::Corrupt {
+        path: path.to_string(),
+        message: "not UTF-8".into(),
+    })
 }
 
 /// The value of `key: value` among a commit message's trailer lines.
