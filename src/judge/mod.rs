@@ -25,6 +25,22 @@ use crate::publish::yank_list::YANK_LIST;
 use crate::publish::{MAX_FILE_SIZE, PublishError, is_crate_path};
 use push::PushRules;
 
+/// Bytes of pushed `.crate` files held in memory at once while judging.
+const READ_BATCH: u64 = 64 * 1024 * 1024;
+
+/// A `.crate` blob to read: `path` is what findings name, `file_name`
+/// what the reader checks the manifest against.
+struct Pending {
+    path: String,
+    file_name: String,
+    kind: Change,
+    blob: BlobRef,
+}
+
+/// A blob read from git and not yet checked: its size, and its bytes (or
+/// why it is refused without reading).
+type Held = (Pending, u64, Result<Vec<u8>, Refusal>);
+
 /// Why a change could not be judged.
 #[derive(Debug, thiserror::Error)]
 pub enum JudgeError {
@@ -54,6 +70,7 @@ impl Case {
         old: Option<Oid>,
         new: Oid,
     ) -> Result<(), JudgeError> {
+        let mut blobs = Vec::new();
         for change in repo.changes(old, new)? {
             if change.path == YANK_LIST {
                 yank_list::judge(repo, rules, old, new, self)?;
@@ -70,46 +87,74 @@ impl Case {
                 (Some(_), Some(new)) => (Change::Modified, *new),
                 (None, None) => continue,
             };
-            let file_name = change.path.rsplit('/').next().unwrap_or(&change.path);
-            self.add_blob(repo, rules.limits(), &change.path, file_name, kind, blob)?;
+            let file_name = change
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or(&change.path)
+                .to_owned();
+            blobs.push(Pending {
+                path: change.path,
+                file_name,
+                kind,
+                blob,
+            });
         }
-        Ok(())
+        self.add_blobs(repo, rules.limits(), blobs)
     }
 
-    /// Adds one `.crate` blob. `path` is what findings name; `file_name`
-    /// what the reader checks the manifest against.
-    fn add_blob(
+    /// Reads `.crate` blobs into uploads, in order: the blobs of a batch
+    /// (at most [`READ_BATCH`] bytes of them in memory) are read from git
+    /// one by one, then checked on every core.
+    fn add_blobs(
         &mut self,
         repo: &CrateRepo,
         limits: &Limits,
-        path: &str,
-        file_name: &str,
-        kind: Change,
-        blob: BlobRef,
+        blobs: Vec<Pending>,
     ) -> Result<(), JudgeError> {
-        let size = repo.blob_size(blob.id)?;
-        let read = if !blob.is_regular_file() {
-            Err(refusal(
-                "tarball-not-a-file",
-                "the .crate is a symbolic link or submodule in git, not a file",
-                "commit the .crate file itself",
-            ))
-        } else if size > MAX_FILE_SIZE {
-            Err(refusal(
-                "tarball-over-hard-limit",
-                &format!("the file is {size} bytes, over the {MAX_FILE_SIZE}-byte hard limit"),
-                "a crate this large cannot be accepted",
-            ))
-        } else {
-            crate_file::read_crate(&repo.blob(blob.id)?, Some(file_name), limits)
-        };
-        self.uploads.push(Upload {
-            path: path.to_owned(),
-            size,
-            change: kind,
-            read,
-        });
+        let mut batch = Vec::new();
+        let mut held = 0;
+        for pending in blobs {
+            let size = repo.blob_size(pending.blob.id)?;
+            let bytes = if !pending.blob.is_regular_file() {
+                Err(refusal(
+                    "tarball-not-a-file",
+                    "the .crate is a symbolic link or submodule in git, not a file",
+                    "commit the .crate file itself",
+                ))
+            } else if size > MAX_FILE_SIZE {
+                Err(refusal(
+                    "tarball-over-hard-limit",
+                    &format!("the file is {size} bytes, over the {MAX_FILE_SIZE}-byte hard limit"),
+                    "a crate this large cannot be accepted",
+                ))
+            } else {
+                held += size;
+                Ok(repo.blob(pending.blob.id)?)
+            };
+            batch.push((pending, size, bytes));
+            if held >= READ_BATCH {
+                self.read_batch(&mut batch, limits);
+                held = 0;
+            }
+        }
+        self.read_batch(&mut batch, limits);
         Ok(())
+    }
+
+    fn read_batch(&mut self, batch: &mut Vec<Held>, limits: &Limits) {
+        let reads = crate::parallel::map(batch, |(pending, _, bytes)| match bytes {
+            Ok(bytes) => crate_file::read_crate(bytes, Some(&pending.file_name), limits),
+            Err(refusal) => Err(refusal.clone()),
+        });
+        for ((pending, size, _), read) in batch.drain(..).zip(reads) {
+            self.uploads.push(Upload {
+                path: pending.path,
+                size,
+                change: pending.kind,
+                read,
+            });
+        }
     }
 
     /// `name@version` of every crate the change adds.

@@ -32,6 +32,7 @@ pub fn judge(
         }
     };
     let before = yank_list_at(repo, old)?.unwrap_or_default();
+    let mut blobs = Vec::new();
     for (name, version, yanked) in yank_list::difference(&before, &after) {
         let file = crate::crate_file::file_name(&name, &version);
         let Some(blob) = repo.file(new, &file)? else {
@@ -45,14 +46,12 @@ pub fn judge(
             ));
             continue;
         };
-        case.add_blob(
-            repo,
-            rules.limits(),
-            YANK_LIST,
-            &file,
-            Change::Deleted,
+        blobs.push(super::Pending {
+            path: YANK_LIST.to_owned(),
+            file_name: file,
+            kind: Change::Deleted,
             blob,
-        )?;
+        });
     }
-    Ok(())
+    case.add_blobs(repo, rules.limits(), blobs)
 }
