@@ -1,5 +1,7 @@
 //! The index repository as a git object store with one branch.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
@@ -41,7 +43,39 @@ pub struct WriteLock {
 /// The branch at one commit: what readers see.
 pub struct Snapshot<'r> {
     pub commit: Oid,
+    repo: &'r Repository,
     tree: git2::Tree<'r>,
+    /// Directory trees already looked up, by path: libgit2 caches no tree
+    /// over 4 KiB, and an index directory can hold thousands of files.
+    dirs: RefCell<HashMap<String, Option<git2::Tree<'r>>>>,
+}
+
+impl<'r> Snapshot<'r> {
+    /// The blob at `path`, looked up through the snapshot's cached
+    /// directory trees.
+    fn file_id(&self, path: &str) -> Option<Oid> {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        self.with_dir(dir, |tree| {
+            tree.get_name(name)
+                .filter(|e| e.kind() == Some(ObjectType::Blob))
+                .map(|e| e.id())
+        })
+        .flatten()
+    }
+
+    /// `f` applied to the directory tree at `dir` (`""`: the root), if the
+    /// snapshot has one; each directory is read from git once.
+    fn with_dir<T>(&self, dir: &str, f: impl FnOnce(&git2::Tree<'r>) -> T) -> Option<T> {
+        if dir.is_empty() {
+            return Some(f(&self.tree));
+        }
+        let mut dirs = self.dirs.borrow_mut();
+        let tree = dirs.entry(dir.to_owned()).or_insert_with(|| {
+            let entry = self.tree.get_path(Path::new(dir)).ok()?;
+            self.repo.find_tree(entry.id()).ok()
+        });
+        tree.as_ref().map(f)
+    }
 }
 
 impl Store {
@@ -161,7 +195,12 @@ impl Store {
             .find_commit(commit)
             .and_then(|c| c.tree())
             .map_err(self.op("reading the branch tip"))?;
-        Ok(Snapshot { commit, tree })
+        Ok(Snapshot {
+            commit,
+            repo: &self.repo,
+            tree,
+            dirs: RefCell::default(),
+        })
     }
 
     /// The first of the commit messages from the snapshot back (first
@@ -189,15 +228,12 @@ impl Store {
 
     /// Reads a file of a snapshot; `None` when there is none at `path`.
     pub fn read(&self, snapshot: &Snapshot<'_>, path: &str) -> Result<Option<Vec<u8>>, GitError> {
-        let Ok(entry) = snapshot.tree.get_path(Path::new(path)) else {
+        let Some(id) = snapshot.file_id(path) else {
             return Ok(None);
         };
-        if entry.kind() != Some(ObjectType::Blob) {
-            return Ok(None);
-        }
         let blob = self
             .repo
-            .find_blob(entry.id())
+            .find_blob(id)
             .map_err(self.op("reading an index file"))?;
         Ok(Some(blob.content().to_vec()))
     }
@@ -205,25 +241,19 @@ impl Store {
     /// Whether a snapshot has a file at `path`.
     #[must_use]
     pub fn has_file(&self, snapshot: &Snapshot<'_>, path: &str) -> bool {
-        snapshot
-            .tree
-            .get_path(Path::new(path))
-            .is_ok_and(|e| e.kind() == Some(ObjectType::Blob))
+        snapshot.file_id(path).is_some()
     }
 
     /// The file names in a directory of a snapshot (empty if none).
     pub fn list(&self, snapshot: &Snapshot<'_>, dir: &str) -> Result<Vec<String>, GitError> {
-        let Ok(entry) = snapshot.tree.get_path(Path::new(dir)) else {
-            return Ok(Vec::new());
-        };
-        let Ok(Ok(tree)) = entry.to_object(&self.repo).map(git2::Object::into_tree) else {
-            return Ok(Vec::new());
-        };
-        Ok(tree
-            .iter()
-            .filter(|e| e.kind() == Some(ObjectType::Blob))
-            .filter_map(|e| e.name().ok().map(str::to_owned))
-            .collect())
+        Ok(snapshot
+            .with_dir(dir, |tree| {
+                tree.iter()
+                    .filter(|e| e.kind() == Some(ObjectType::Blob))
+                    .filter_map(|e| e.name().ok().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// Every file path of a snapshot, recursively.

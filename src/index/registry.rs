@@ -170,7 +170,7 @@ pub struct Transaction<'i> {
     staged: BTreeMap<String, String>,
 }
 
-impl Transaction<'_> {
+impl<'i> Transaction<'i> {
     /// Every version of `name` (any spelling of its case), as staged.
     pub fn versions(&self, name: &CrateName) -> Result<Vec<ParsedLine>, IndexError> {
         let path = IndexPath::of(name);
@@ -180,7 +180,7 @@ impl Transaction<'_> {
 
     /// The committed index this transaction builds on.
     #[must_use]
-    pub fn view(&self) -> &View<'_> {
+    pub fn view(&self) -> &View<'i> {
         &self.view
     }
 
