@@ -208,6 +208,33 @@ impl CrateClone {
         })
     }
 
+    /// Pushes the commit just made and relays the server's `remote:`
+    /// lines; on a refusal takes the commit back (`restore` as for
+    /// [`Self::undo`]). Records the answer in the JSON `summary`.
+    pub fn push_and_relay(
+        &self,
+        out: &super::output::Output,
+        summary: &mut serde_json::Value,
+        restore: &[(String, Option<Vec<u8>>)],
+        (accepted, refused): (&str, &str),
+    ) -> anyhow::Result<super::Outcome> {
+        let answer = self.push(false)?;
+        super::output::relay(&answer.remote);
+        summary["pushed"] = true.into();
+        summary["accepted"] = answer.accepted.into();
+        summary["remote"] = answer.remote.clone().into();
+        if answer.accepted {
+            out.result(accepted);
+            return Ok(super::Outcome::Done);
+        }
+        self.undo(restore)?;
+        if let Some(error) = &answer.git_error {
+            eprintln!("{error}");
+        }
+        out.result(refused);
+        Ok(super::Outcome::Refused)
+    }
+
     /// Takes back the last commit (made by [`CrateClone::commit`] on
     /// `paths`) and puts each path back as it was: `old` content, or no
     /// file.

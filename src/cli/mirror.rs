@@ -19,7 +19,7 @@ use serde_json::json;
 
 use super::Outcome;
 use super::clone::{CrateClone, published_key};
-use super::output::{self, Output, OutputArgs};
+use super::output::{Output, OutputArgs};
 use crate::checksum::Checksum;
 use crate::crate_file;
 
@@ -112,22 +112,16 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         out.summary(&summary);
         return Ok(Outcome::Done);
     }
-    let answer = clone.push(false)?;
-    output::relay(&answer.remote);
-    summary["pushed"] = true.into();
-    summary["accepted"] = answer.accepted.into();
-    summary["remote"] = answer.remote.clone().into();
-    let outcome = if answer.accepted {
-        out.result(&format!("Mirrored {} crates", files.len()));
-        Outcome::Done
-    } else {
-        clone.undo(&files.iter().map(|f| (f.clone(), None)).collect::<Vec<_>>())?;
-        if let Some(error) = &answer.git_error {
-            eprintln!("{error}");
-        }
-        out.result("The server refused the mirror commit; the clone is back as it was");
-        Outcome::Refused
-    };
+    let restore: Vec<_> = files.iter().map(|f| (f.clone(), None)).collect();
+    let outcome = clone.push_and_relay(
+        &out,
+        &mut summary,
+        &restore,
+        (
+            &format!("Mirrored {} crates", files.len()),
+            "The server refused the mirror commit; the clone is back as it was",
+        ),
+    )?;
     out.summary(&summary);
     Ok(outcome)
 }

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::Outcome;
 use super::clone::CrateClone;
-use super::output::{self, Output, OutputArgs};
+use super::output::{Output, OutputArgs};
 use crate::crate_name::CrateName;
 use crate::publish::yank_list::{YANK_LIST, YankList, Yanked};
 
@@ -83,24 +83,15 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         out.summary(&summary);
         return Ok(Outcome::Done);
     }
-    let answer = clone.push(false)?;
-    output::relay(&answer.remote);
-    summary["pushed"] = true.into();
-    summary["accepted"] = answer.accepted.into();
-    summary["remote"] = answer.remote.clone().into();
-    let outcome = if answer.accepted {
-        out.result(&format!("{subject}: done (the .crate stays downloadable)"));
-        Outcome::Done
-    } else {
-        clone.undo(&[(YANK_LIST.to_owned(), old)])?;
-        if let Some(error) = &answer.git_error {
-            eprintln!("{error}");
-        }
-        out.result(&format!(
-            "{subject}: refused by the server; the clone is back as it was"
-        ));
-        Outcome::Refused
-    };
+    let outcome = clone.push_and_relay(
+        &out,
+        &mut summary,
+        &[(YANK_LIST.to_owned(), old)],
+        (
+            &format!("{subject}: done (the .crate stays downloadable)"),
+            &format!("{subject}: refused by the server; the clone is back as it was"),
+        ),
+    )?;
     out.summary(&summary);
     Ok(outcome)
 }
