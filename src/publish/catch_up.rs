@@ -3,13 +3,13 @@
 
 use super::yank_list::{self, YANK_LIST};
 use super::{
-    PublishError, Report, commit_message, is_crate_path, read_version, set_yanked, yank_list_at,
+    PublishError, Report, commit_message, is_crate_path, read_versions, set_yanked, yank_list_at,
 };
 use crate::crate_file::Limits;
 use crate::crate_name::CrateName;
-use crate::git::{CrateRepo, FileChange, Oid};
+use crate::git::{BlobRef, CrateRepo, FileChange, Oid};
 use crate::index::line::{self, Mode};
-use crate::index::{ALREADY_PUBLISHED, Index, IndexError, Transaction};
+use crate::index::{ALREADY_PUBLISHED, Index, IndexError, NewVersion, Transaction};
 
 /// Publishes everything on `branch` of `repo` that the index does not
 /// reflect yet. `pusher` is recorded in the index commit.
@@ -42,18 +42,41 @@ pub fn catch_up(
     };
     let ctx = Context {
         repo,
-        limits,
         mode: index.settings().line_mode(),
         pubtime: line::pubtime_now(),
         listed,
     };
-    let mut list_changed = false;
-    for change in repo.changes(reflected, tip)? {
-        if change.path == YANK_LIST {
-            list_changed = true;
-        } else if is_crate_path(&change.path)
-            && let Some(reason) = ctx.apply(&mut tx, &change, &mut report)?
-        {
+    let changes = repo.changes(reflected, tip)?;
+    let list_changed = changes.iter().any(|c| c.path == YANK_LIST);
+    // Added files are read as added, deleted ones as they were; a file
+    // changed in place is not read at all.
+    let reads: Vec<(&FileChange, bool, BlobRef)> = changes
+        .iter()
+        .filter(|c| is_crate_path(&c.path))
+        .filter_map(|c| match (&c.old, &c.new) {
+            (None, Some(new)) => Some((c, true, *new)),
+            (Some(old), None) => Some((c, false, *old)),
+            _ => {
+                report.skip(
+                    &c.path,
+                    "a published .crate was changed in place; the index keeps the first contents"
+                        .into(),
+                );
+                None
+            }
+        })
+        .collect();
+    let items: Vec<(String, BlobRef)> = reads
+        .iter()
+        .map(|(c, _, blob)| (c.path.clone(), *blob))
+        .collect();
+    let versions = read_versions(repo, limits, &items, &ctx.mode, &ctx.pubtime)?;
+    for ((change, added, _), version) in reads.into_iter().zip(versions) {
+        let outcome = match version {
+            Ok(version) => ctx.apply(&mut tx, &version, added, &mut report)?,
+            Err(reason) => Some(reason),
+        };
+        if let Some(reason) = outcome {
             report.skip(&change.path, reason);
         }
     }
@@ -67,7 +90,6 @@ pub fn catch_up(
 
 struct Context<'r> {
     repo: &'r CrateRepo,
-    limits: &'r Limits,
     mode: Mode,
     pubtime: String,
     /// The yank list at the tip.
@@ -75,41 +97,22 @@ struct Context<'r> {
 }
 
 impl Context<'_> {
-    /// Applies one changed `.crate`; a reason when it was left alone.
+    /// Applies one added (or, `added` false, deleted) `.crate`; a reason
+    /// when it was left alone.
     fn apply(
         &self,
         tx: &mut Transaction<'_>,
-        change: &FileChange,
+        version: &NewVersion,
+        added: bool,
         report: &mut Report,
     ) -> Result<Option<String>, PublishError> {
-        let (blob, added) = match (&change.old, &change.new) {
-            (None, Some(new)) => (*new, true),
-            (Some(old), None) => (*old, false),
-            _ => {
-                return Ok(Some(
-                    "a published .crate was changed in place; the index keeps the first contents"
-                        .into(),
-                ));
-            }
-        };
-        let version = match read_version(
-            self.repo,
-            self.limits,
-            &change.path,
-            blob,
-            &self.mode,
-            &self.pubtime,
-        )? {
-            Ok(version) => version,
-            Err(reason) => return Ok(Some(reason)),
-        };
         let name = version.name.clone();
         let vers = version.line.vers().clone();
         if !added {
             set_yanked(tx, &name, &vers, true, report)?;
             return Ok(None);
         }
-        match tx.add(&version) {
+        match tx.add(version) {
             Ok(()) => {
                 report.added.push((name.to_string(), vers.clone()));
                 if self.listed.contains(name.as_str(), &vers) {

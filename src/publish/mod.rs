@@ -136,41 +136,68 @@ pub fn is_crate_path(path: &str) -> bool {
     path.ends_with(".crate")
 }
 
-/// Reads one blob of the crate repository into a new index version, or
-/// says why it cannot be one. `limits` are the policy's reader limits:
-/// publication reads what the hook accepted with the same ones.
-fn read_version(
+/// Bytes of `.crate` files held in memory at once while publishing.
+const READ_BATCH: u64 = 64 * 1024 * 1024;
+
+/// Reads `.crate` blobs of the crate repository into new index versions,
+/// in order, or says why each cannot be one. Blobs are read from git a
+/// batch at a time (at most [`READ_BATCH`] bytes held) and checked on
+/// every core. `limits` are the policy's reader limits: publication reads
+/// what the hook accepted with the same ones.
+fn read_versions(
     repo: &CrateRepo,
     limits: &Limits,
-    path: &str,
-    blob: BlobRef,
+    items: &[(String, BlobRef)],
     mode: &line::Mode,
     pubtime: &str,
-) -> Result<Result<NewVersion, String>, PublishError> {
-    if !blob.is_regular_file() {
-        return Ok(Err("not a regular file (a link or submodule)".into()));
+) -> Result<Vec<Result<NewVersion, String>>, PublishError> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut batch: Vec<(&str, Result<Vec<u8>, String>)> = Vec::new();
+    let mut held = 0;
+    for (path, blob) in items {
+        let bytes = if blob.is_regular_file() {
+            let size = repo.blob_size(blob.id)?;
+            if size > MAX_FILE_SIZE {
+                Err(format!(
+                    "{size} bytes is over the {MAX_FILE_SIZE}-byte limit for publication"
+                ))
+            } else {
+                held += size;
+                Ok(repo.blob(blob.id)?)
+            }
+        } else {
+            Err("not a regular file (a link or submodule)".into())
+        };
+        batch.push((path, bytes));
+        if held >= READ_BATCH {
+            out.extend(version_batch(&mut batch, limits, mode, pubtime));
+            held = 0;
+        }
     }
-    let size = repo.blob_size(blob.id)?;
-    if size > MAX_FILE_SIZE {
-        return Ok(Err(format!(
-            "{size} bytes is over the {MAX_FILE_SIZE}-byte limit for publication"
-        )));
-    }
-    let bytes = repo.blob(blob.id)?;
-    let file_name = path.rsplit('/').next();
-    let krate = match crate_file::read_crate(&bytes, file_name, limits) {
-        Ok(krate) => krate,
-        Err(refusal) => return Ok(Err(format!("{} [{}]", refusal.message, refusal.rule))),
-    };
-    let line = match IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, pubtime) {
-        Ok(line) => line,
-        Err(e) => return Ok(Err(e.to_string())),
-    };
-    Ok(Ok(NewVersion {
-        file: path.to_owned(),
-        name: krate.manifest.name,
-        line,
-    }))
+    out.extend(version_batch(&mut batch, limits, mode, pubtime));
+    Ok(out)
+}
+
+fn version_batch(
+    batch: &mut Vec<(&str, Result<Vec<u8>, String>)>,
+    limits: &Limits,
+    mode: &line::Mode,
+    pubtime: &str,
+) -> Vec<Result<NewVersion, String>> {
+    let versions = crate::parallel::map(batch, |(path, bytes)| {
+        let bytes = bytes.as_ref().map_err(Clone::clone)?;
+        let krate = crate_file::read_crate(bytes, path.rsplit('/').next(), limits)
+            .map_err(|refusal| format!("{} [{}]", refusal.message, refusal.rule))?;
+        let line = IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, pubtime)
+            .map_err(|e| e.to_string())?;
+        Ok(NewVersion {
+            file: (*path).to_owned(),
+            name: krate.manifest.name,
+            line,
+        })
+    });
+    batch.clear();
+    versions
 }
 
 fn commit_message(report: &Report, tip: Oid, pusher: Option<&str>) -> String {

@@ -12,7 +12,7 @@ use semver::Version;
 
 use super::yank_list::{YANK_LIST, YankList};
 use super::{
-    PublishError, Report, commit_message, is_crate_path, read_version, set_yanked, yank_list_at,
+    PublishError, Report, commit_message, is_crate_path, read_versions, set_yanked, yank_list_at,
 };
 use crate::crate_file::Limits;
 use crate::crate_name::CrateName;
@@ -20,6 +20,9 @@ use crate::crate_name::canonical;
 use crate::git::CrateRepo;
 use crate::index::line;
 use crate::index::{Index, IndexError};
+
+/// Crate files read between two progress reports.
+const PROGRESS_STEP: usize = 500;
 
 /// A version's identity in the index: canonical name and version without
 /// build metadata.
@@ -68,9 +71,13 @@ pub fn reconcile(
         .filter(|(path, _)| is_crate_path(path))
         .collect();
     let total = files.len();
-    for (done, (path, blob)) in files.into_iter().enumerate() {
-        progress(done + 1, total);
-        let version = match read_version(repo, limits, &path, blob, &mode, &pubtime)? {
+    let mut versions = Vec::with_capacity(total);
+    for chunk in files.chunks(PROGRESS_STEP) {
+        versions.extend(read_versions(repo, limits, chunk, &mode, &pubtime)?);
+        progress(versions.len(), total);
+    }
+    for ((path, _), version) in files.into_iter().zip(versions) {
+        let version = match version {
             Ok(version) => version,
             Err(reason) => {
                 report.skip(&path, reason);
