@@ -342,7 +342,12 @@ pub(super) fn read_all(entry: &mut impl Read, size: u64) -> io::Result<Vec<u8>> 
 /// `package.license-file` of a manifest's bytes, as a path relative to the
 /// package root (a leading `./` dropped); `None` when unreadable or unset.
 fn license_file(manifest: &[u8]) -> Option<String> {
-    let table: toml::Table = toml::from_str(std::str::from_utf8(manifest).ok()?).ok()?;
+    let text = std::str::from_utf8(manifest).ok()?;
+    // Most manifests set `license`: skip the parse on the read path.
+    if !text.contains("license-file") {
+        return None;
+    }
+    let table: toml::Table = toml::from_str(text).ok()?;
     let path = table.get("package")?.get("license-file")?.as_str()?;
     Some(path.trim_start_matches("./").to_owned())
 }
