@@ -7,24 +7,27 @@ use semver::Version;
 use super::hosted::{Hosted, s};
 use crate::support::registry::Mode;
 
-#[test]
-fn yank_and_unyank_commit_the_yank_list() {
+/// A hosted registry with `cgp-core` of the `trio` workspace published:
+/// the registry, the workspace and the clone's path.
+fn published_core() -> (Hosted, std::path::PathBuf, String) {
     let hosted = Hosted::new(Mode::Alternate, "default.toml");
     let ws = hosted.fixture("trio", "trio");
     let clone = s(&hosted.clone).to_owned();
-    hosted
-        .crategate_in(
-            &ws,
-            &[
-                "publish",
-                "--crate-repo",
-                &clone,
-                "--package",
-                "cgp-core",
-                "-q",
-            ],
-        )
-        .success();
+    let publish = [
+        "publish",
+        "--crate-repo",
+        &clone,
+        "--package",
+        "cgp-core",
+        "-q",
+    ];
+    hosted.crategate_in(&ws, &publish).success();
+    (hosted, ws, clone)
+}
+
+#[test]
+fn yank_and_unyank_commit_the_yank_list() {
+    let (hosted, _, _) = published_core();
 
     let yank = [
         "yank",
@@ -75,22 +78,7 @@ fn yank_and_unyank_commit_the_yank_list() {
 
 #[test]
 fn yank_through_the_list_keeps_the_file_downloadable() {
-    let hosted = Hosted::new(Mode::Alternate, "default.toml");
-    let ws = hosted.fixture("trio", "trio");
-    let clone = s(&hosted.clone).to_owned();
-    hosted
-        .crategate_in(
-            &ws,
-            &[
-                "publish",
-                "--crate-repo",
-                &clone,
-                "--package",
-                "cgp-core",
-                "-q",
-            ],
-        )
-        .success();
+    let (hosted, ws, clone) = published_core();
     let yanked = || -> Vec<bool> {
         hosted
             .index_file("cg/p-/cgp-core")
