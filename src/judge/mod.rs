@@ -22,11 +22,8 @@ use crate::policy::{
     Change, Policy, PublishedCrate, PublishedVersion, RegistryState, Upload, decide,
 };
 use crate::publish::yank_list::YANK_LIST;
-use crate::publish::{MAX_FILE_SIZE, PublishError, is_crate_path};
+use crate::publish::{MAX_FILE_SIZE, PublishError, READ_BATCH, crate_blob, is_crate_path};
 use push::PushRules;
-
-/// Bytes of pushed `.crate` files held in memory at once while judging.
-const READ_BATCH: u64 = 64 * 1024 * 1024;
 
 /// A `.crate` blob to read: `path` is what findings name, `file_name`
 /// what the reader checks the manifest against.
@@ -116,22 +113,10 @@ impl Case {
         let mut held = 0;
         for pending in blobs {
             let size = repo.blob_size(pending.blob.id)?;
-            let bytes = if !pending.blob.is_regular_file() {
-                Err(refusal(
-                    "tarball-not-a-file",
-                    "the .crate is a symbolic link or submodule in git, not a file",
-                    "commit the .crate file itself",
-                ))
-            } else if size > MAX_FILE_SIZE {
-                Err(refusal(
-                    "tarball-over-hard-limit",
-                    &format!("the file is {size} bytes, over the {MAX_FILE_SIZE}-byte hard limit"),
-                    "a crate this large cannot be accepted",
-                ))
-            } else {
+            let bytes = crate_blob(repo, pending.blob, size)?;
+            if bytes.is_ok() {
                 held += size;
-                Ok(repo.blob(pending.blob.id)?)
-            };
+            }
             batch.push((pending, size, bytes));
             if held >= READ_BATCH {
                 self.read_batch(&mut batch, limits);
@@ -178,15 +163,6 @@ pub fn upload_from_bytes(path: &str, bytes: &[u8], limits: &Limits) -> Upload {
         size: bytes.len() as u64,
         change: Change::Added,
         read: crate_file::read_crate(bytes, Some(file_name), limits),
-    }
-}
-
-fn refusal(rule: &'static str, message: &str, help: &str) -> Refusal {
-    Refusal {
-        rule,
-        entry: None,
-        message: message.to_owned(),
-        help: help.to_owned(),
     }
 }
 

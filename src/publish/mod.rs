@@ -22,7 +22,7 @@ pub use catch_up::catch_up;
 pub use export::{Exported, export};
 pub use reconcile::reconcile;
 
-use crate::crate_file::{self, Limits};
+use crate::crate_file::{self, Limits, Refusal};
 use crate::crate_name::CrateName;
 use crate::git::{BlobRef, CrateRepo, GitError, Oid};
 use crate::index::line::{self, IndexLine};
@@ -136,8 +136,45 @@ pub fn is_crate_path(path: &str) -> bool {
     path.ends_with(".crate")
 }
 
-/// Bytes of `.crate` files held in memory at once while publishing.
-const READ_BATCH: u64 = 64 * 1024 * 1024;
+/// Bytes of `.crate` files held in memory at once while a batch of them
+/// is read (judged or published).
+pub const READ_BATCH: u64 = 64 * 1024 * 1024;
+
+/// A `.crate` blob's bytes (`size` from [`CrateRepo::blob_size`]), or why
+/// it is refused without being read: a link or submodule in git, or more
+/// than [`MAX_FILE_SIZE`].
+pub fn crate_blob(
+    repo: &CrateRepo,
+    blob: BlobRef,
+    size: u64,
+) -> Result<Result<Vec<u8>, Refusal>, GitError> {
+    let refusal = |rule, message: String, help: &str| Refusal {
+        rule,
+        entry: None,
+        message,
+        help: help.to_owned(),
+    };
+    if !blob.is_regular_file() {
+        return Ok(Err(refusal(
+            "tarball-not-a-file",
+            "the .crate is a symbolic link or submodule in git, not a file".to_owned(),
+            "commit the .crate file itself",
+        )));
+    }
+    if size > MAX_FILE_SIZE {
+        return Ok(Err(refusal(
+            "tarball-over-hard-limit",
+            format!("the file is {size} bytes, over the {MAX_FILE_SIZE}-byte hard limit"),
+            "a crate this large cannot be accepted",
+        )));
+    }
+    Ok(Ok(repo.blob(blob.id)?))
+}
+
+/// A reader refusal as a reason publication skipped a file.
+fn refused(refusal: &Refusal) -> String {
+    format!("{} [{}]", refusal.message, refusal.rule)
+}
 
 /// Reads `.crate` blobs of the crate repository into new index versions,
 /// in order, or says why each cannot be one. Blobs are read from git a
@@ -155,19 +192,11 @@ fn read_versions(
     let mut batch: Vec<(&str, Result<Vec<u8>, String>)> = Vec::new();
     let mut held = 0;
     for (path, blob) in items {
-        let bytes = if blob.is_regular_file() {
-            let size = repo.blob_size(blob.id)?;
-            if size > MAX_FILE_SIZE {
-                Err(format!(
-                    "{size} bytes is over the {MAX_FILE_SIZE}-byte limit for publication"
-                ))
-            } else {
-                held += size;
-                Ok(repo.blob(blob.id)?)
-            }
-        } else {
-            Err("not a regular file (a link or submodule)".into())
-        };
+        let size = repo.blob_size(blob.id)?;
+        let bytes = crate_blob(repo, *blob, size)?.map_err(|r| refused(&r));
+        if bytes.is_ok() {
+            held += size;
+        }
         batch.push((path, bytes));
         if held >= READ_BATCH {
             out.extend(version_batch(&mut batch, limits, mode, pubtime));
@@ -187,7 +216,7 @@ fn version_batch(
     let versions = crate::parallel::map(batch, |(path, bytes)| {
         let bytes = bytes.as_ref().map_err(Clone::clone)?;
         let krate = crate_file::read_crate(bytes, path.rsplit('/').next(), limits)
-            .map_err(|refusal| format!("{} [{}]", refusal.message, refusal.rule))?;
+            .map_err(|r| refused(&r))?;
         let line = IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, pubtime)
             .map_err(|e| e.to_string())?;
         Ok(NewVersion {
