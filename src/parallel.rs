@@ -3,21 +3,40 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// How many threads work on `items` items: one per core, no more than
+/// there are items.
+#[must_use]
+pub fn workers(items: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.max(1))
+}
+
 /// `f` applied to every item, on as many threads as there are cores (and
 /// no more than items); each thread takes the next item when it is done.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(items.len().max(1));
+    let states = vec![(); workers(items.len())];
+    map_with(items, states, |(), item| f(item))
+}
+
+/// [`map`] with a state of its own for each thread (one thread per
+/// state; at least one): what cannot be shared, such as a libgit2
+/// repository.
+pub fn map_with<T: Sync, S: Send, R: Send>(
+    items: &[T],
+    states: Vec<S>,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
     std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
+        for mut state in states {
+            let (next, results, f) = (&next, &results, &f);
+            scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(i) else { break };
-                    let result = f(item);
+                    let result = f(&mut state, item);
                     results
                         .lock()
                         .expect("no worker panics while holding the lock")[i] = Some(result);
@@ -43,5 +62,38 @@ mod tests {
             items.iter().map(|n| n * 2).collect::<Vec<_>>()
         );
         assert!(super::map(&[] as &[u32], |n| *n).is_empty());
+    }
+
+    #[test]
+    fn each_thread_keeps_its_state() {
+        let items: Vec<u32> = (0..100).collect();
+        let states = vec![(0usize, 0u32), (1, 0)];
+        let seen = super::map_with(&items, states, |(id, count), n| {
+            *count += 1;
+            (*id, *count, n * 3)
+        });
+        assert_eq!(
+            seen.iter().map(|(_, _, n)| *n).collect::<Vec<_>>(),
+            items.iter().map(|n| n * 3).collect::<Vec<_>>()
+        );
+        // Each state counted its own items 1, 2, 3, … with no gap or
+        // repeat, and together they saw every item.
+        let mut total = 0;
+        for id in 0..2 {
+            let mut counts: Vec<u32> = seen
+                .iter()
+                .filter(|(s, _, _)| *s == id)
+                .map(|(_, c, _)| *c)
+                .collect();
+            counts.sort_unstable();
+            assert!(
+                counts
+                    .iter()
+                    .copied()
+                    .eq(1..=u32::try_from(counts.len()).unwrap())
+            );
+            total += counts.len();
+        }
+        assert_eq!(total, items.len());
     }
 }

@@ -58,7 +58,7 @@ mod proptests;
 mod real;
 mod stream;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 

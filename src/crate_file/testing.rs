@@ -9,7 +9,7 @@ use flate2::write::{DeflateEncoder, GzEncoder};
 use tar::{EntryType, Header};
 
 /// Builds a tar archive entry by entry.
-pub(super) struct CrateBuilder {
+pub(crate) struct CrateBuilder {
     tar: tar::Builder<Vec<u8>>,
 }
 
@@ -22,7 +22,7 @@ impl CrateBuilder {
     }
 
     /// A clean package `{name}-{version}/` with a manifest and a source file.
-    pub(super) fn package(name: &str, version: &str) -> Self {
+    pub(crate) fn package(name: &str, version: &str) -> Self {
         Self::empty()
             .dir(&format!("{name}-{version}/"))
             .file(
@@ -81,7 +81,7 @@ impl CrateBuilder {
     }
 
     /// The gzip-compressed tar: a `.crate`.
-    pub(super) fn build(self) -> Vec<u8> {
+    pub(crate) fn build(self) -> Vec<u8> {
         gzip(&self.tar())
     }
 }

@@ -48,6 +48,8 @@ pub struct FileChange {
 pub struct CrateRepo {
     repo: Repository,
     path: PathBuf,
+    /// The quarantine added as an alternate, for [`Self::reopen`].
+    quarantine: Option<PathBuf>,
 }
 
 impl CrateRepo {
@@ -60,6 +62,7 @@ impl CrateRepo {
         Ok(Self {
             repo,
             path: path.to_owned(),
+            quarantine: None,
         })
     }
 
@@ -73,6 +76,7 @@ impl CrateRepo {
         let this = Self {
             repo,
             path: git_dir.to_owned(),
+            quarantine: quarantine.map(Path::to_owned),
         };
         if let Some(dir) = quarantine {
             let dir_str = dir.to_str().ok_or_else(|| GitError::Io {
@@ -85,6 +89,15 @@ impl CrateRepo {
                 .map_err(this.op("reading the pushed objects"))?;
         }
         Ok(this)
+    }
+
+    /// Another handle on the same repository (and quarantine), for a
+    /// thread of its own: a libgit2 repository is not shared by threads.
+    pub fn reopen(&self) -> Result<Self, GitError> {
+        match &self.quarantine {
+            Some(dir) => Self::open_in_hook(&self.path, Some(dir)),
+            None => Self::open(&self.path),
+        }
     }
 
     fn op(&self, action: &'static str) -> impl FnOnce(git2::Error) -> GitError + '_ {
@@ -253,7 +266,13 @@ impl CrateRepo {
     /// A blob's bytes. Callers check [`Self::blob_size`] against their
     /// limit first: this loads the whole blob.
     pub fn blob(&self, id: Oid) -> Result<Vec<u8>, GitError> {
+        self.with_blob(id, <[u8]>::to_vec)
+    }
+
+    /// `f` of a blob's bytes, without copying them out of libgit2.
+    /// Callers check [`Self::blob_size`] first, as for [`Self::blob`].
+    pub fn with_blob<R>(&self, id: Oid, f: impl FnOnce(&[u8]) -> R) -> Result<R, GitError> {
         let blob = self.repo.find_blob(id).map_err(self.op("reading a blob"))?;
-        Ok(blob.content().to_vec())
+        Ok(f(blob.content()))
     }
 }

@@ -9,18 +9,21 @@
 //! plus the `.crate` files already accepted on the branch but not yet
 //! published, so immutability and name collisions hold while a
 //! publication is in flight. The policy comes from the server's
-//! configuration, never from the push. Nothing is written anywhere.
+//! configuration, never from the push. Nothing is written to either
+//! repository; an accepted push leaves what it learned of its crates for
+//! `post-receive` ([`crate::publish::prepared`]).
 
 use std::path::{Path, PathBuf};
 
 use super::config::HookConfig;
 use super::options::PushOptions;
-use super::updates::parse_updates;
+use super::updates::{RefUpdate, parse_updates};
 use super::{HookError, tracked_branch};
 use crate::diag::Verdict;
 use crate::git::CrateRepo;
 use crate::judge::push::PushRules;
 use crate::judge::{self, Case};
+use crate::publish::prepared;
 
 /// What the hook was given besides stdin.
 #[derive(Debug, Clone, Default)]
@@ -78,9 +81,26 @@ pub fn run(git_dir: &Path, stdin: &str, env: &HookEnv) -> Result<Judgement, Hook
             .identity_env()
             .and_then(|var| std::env::var(var).ok())
     });
+    let verdict = judge::verdict(&policy, &state, &case);
+    if verdict.accepted && !env.options.dry_run {
+        prepare(git_dir, &updates, &branch, &case);
+    }
     Ok(Judgement {
-        verdict: judge::verdict(&policy, &state, &case),
+        verdict,
         accepted: case.added(),
         warning,
     })
+}
+
+/// Keeps what was learned of the accepted crates for `post-receive`
+/// (see [`crate::publish::prepared`]). Best effort: when it cannot be
+/// written, publication reads the crates again.
+fn prepare(git_dir: &Path, updates: &[RefUpdate], branch: &str, case: &Case) {
+    let tip = updates
+        .iter()
+        .find(|u| u.refname == branch)
+        .and_then(|u| u.new);
+    if let Some(tip) = tip {
+        let _ = prepared::save(git_dir, tip, case.added_crates());
+    }
 }

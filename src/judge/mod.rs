@@ -13,7 +13,7 @@ mod yank_list;
 
 use std::collections::BTreeSet;
 
-use crate::crate_file::{self, Limits, Refusal};
+use crate::crate_file::{self, CrateFile, Limits};
 use crate::crate_name::canonical;
 use crate::diag::{Finding, Severity, Verdict};
 use crate::git::{BlobRef, CrateRepo, GitError, Oid};
@@ -22,7 +22,7 @@ use crate::policy::{
     Change, Policy, PublishedCrate, PublishedVersion, RegistryState, Upload, decide,
 };
 use crate::publish::yank_list::YANK_LIST;
-use crate::publish::{MAX_FILE_SIZE, PublishError, READ_BATCH, crate_blob, is_crate_path};
+use crate::publish::{MAX_FILE_SIZE, PublishError, is_crate_path, read_blobs, with_crate_blob};
 use push::PushRules;
 
 /// A `.crate` blob to read: `path` is what findings name, `file_name`
@@ -33,10 +33,6 @@ struct Pending {
     kind: Change,
     blob: BlobRef,
 }
-
-/// A blob read from git and not yet checked: its size, and its bytes (or
-/// why it is refused without reading).
-type Held = (Pending, u64, Result<Vec<u8>, Refusal>);
 
 /// Why a change could not be judged.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +51,9 @@ pub struct Case {
     pub uploads: Vec<Upload>,
     /// Findings about the change rather than about one crate.
     pub findings: Vec<Finding>,
+    /// The upload (by position) and git blob of each added `.crate`
+    /// that was read from a repository.
+    pub(crate) added_blobs: Vec<(usize, Oid)>,
 }
 
 impl Case {
@@ -100,39 +99,24 @@ impl Case {
         self.add_blobs(repo, rules.limits(), blobs)
     }
 
-    /// Reads `.crate` blobs into uploads, in order: the blobs of a batch
-    /// (at most [`READ_BATCH`] bytes of them in memory) are read from git
-    /// one by one, then checked on every core.
+    /// Reads `.crate` blobs into uploads, in order, on every core.
     fn add_blobs(
         &mut self,
         repo: &CrateRepo,
         limits: &Limits,
         blobs: Vec<Pending>,
     ) -> Result<(), JudgeError> {
-        let mut batch = Vec::new();
-        let mut held = 0;
-        for pending in blobs {
-            let size = repo.blob_size(pending.blob.id)?;
-            let bytes = crate_blob(repo, pending.blob, size)?;
-            if bytes.is_ok() {
-                held += size;
+        let reads = read_blobs(repo, &blobs, |repo, pending| {
+            with_crate_blob(repo, pending.blob, |size, bytes| {
+                let read =
+                    bytes.and_then(|b| crate_file::read_crate(b, Some(&pending.file_name), limits));
+                (size, read)
+            })
+        })?;
+        for (pending, (size, read)) in blobs.into_iter().zip(reads) {
+            if read.is_ok() && pending.kind == Change::Added {
+                self.added_blobs.push((self.uploads.len(), pending.blob.id));
             }
-            batch.push((pending, size, bytes));
-            if held >= READ_BATCH {
-                self.read_batch(&mut batch, limits);
-                held = 0;
-            }
-        }
-        self.read_batch(&mut batch, limits);
-        Ok(())
-    }
-
-    fn read_batch(&mut self, batch: &mut Vec<Held>, limits: &Limits) {
-        let reads = crate::parallel::map(batch, |(pending, _, bytes)| match bytes {
-            Ok(bytes) => crate_file::read_crate(bytes, Some(&pending.file_name), limits),
-            Err(refusal) => Err(refusal.clone()),
-        });
-        for ((pending, size, _), read) in batch.drain(..).zip(reads) {
             self.uploads.push(Upload {
                 path: pending.path,
                 size,
@@ -140,6 +124,15 @@ impl Case {
                 read,
             });
         }
+        Ok(())
+    }
+
+    /// Every crate the change adds that could be read, with its blob.
+    pub fn added_crates(&self) -> impl Iterator<Item = (Oid, &CrateFile)> {
+        self.added_blobs.iter().filter_map(|(i, blob)| {
+            let krate = self.uploads.get(*i)?.read.as_ref().ok()?;
+            Some((*blob, krate))
+        })
     }
 
     /// `name@version` of every crate the change adds.

@@ -1,6 +1,7 @@
 //! Incremental publication, what `post-receive` runs: from the commit the
 //! index reflects to the branch tip.
 
+use super::prepared::Prepared;
 use super::yank_list::{self, YANK_LIST};
 use super::{
     PublishError, Report, commit_message, is_crate_path, read_versions, set_yanked, yank_list_at,
@@ -12,13 +13,15 @@ use crate::index::line::{self, Mode};
 use crate::index::{ALREADY_PUBLISHED, Index, IndexError, NewVersion, Transaction};
 
 /// Publishes everything on `branch` of `repo` that the index does not
-/// reflect yet. `pusher` is recorded in the index commit.
+/// reflect yet. `pusher` is recorded in the index commit; a crate
+/// `prepared` knows is not read again.
 pub fn catch_up(
     repo: &CrateRepo,
     branch: &str,
     index: &Index,
     limits: &Limits,
     pusher: Option<&str>,
+    prepared: &Prepared,
 ) -> Result<Report, PublishError> {
     let mut tx = index.begin()?;
     let Some(tip) = repo.tip(branch)? else {
@@ -70,7 +73,7 @@ pub fn catch_up(
         .iter()
         .map(|(c, _, blob)| (c.path.clone(), *blob))
         .collect();
-    let versions = read_versions(repo, limits, &items, &ctx.mode, &ctx.pubtime)?;
+    let versions = read_versions(repo, limits, &items, &ctx.mode, &ctx.pubtime, prepared)?;
     for ((change, added, _), version) in reads.into_iter().zip(versions) {
         let outcome = match version {
             Ok(version) => ctx.apply(&mut tx, &version, added, &mut report)?,

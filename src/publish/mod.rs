@@ -11,6 +11,7 @@
 
 mod catch_up;
 mod export;
+pub mod prepared;
 mod reconcile;
 pub mod yank_list;
 
@@ -27,6 +28,8 @@ use crate::crate_name::CrateName;
 use crate::git::{BlobRef, CrateRepo, GitError, Oid};
 use crate::index::line::{self, IndexLine};
 use crate::index::{CRATE_COMMIT_TRAILER, IndexError, NewVersion, Transaction};
+use crate::parallel;
+use prepared::Prepared;
 use yank_list::{YANK_LIST, YankList};
 
 /// The largest `.crate` publication reads into memory. The policy's
@@ -136,39 +139,62 @@ pub fn is_crate_path(path: &str) -> bool {
     path.ends_with(".crate")
 }
 
-/// Bytes of `.crate` files held in memory at once while a batch of them
-/// is read (judged or published).
-pub const READ_BATCH: u64 = 64 * 1024 * 1024;
+/// Reads `.crate` blobs on every core: `read` runs for each item on a
+/// thread with its own handle on `repo`, so a thread holds one blob at a
+/// time. Results come in the order of `items`; the first git error is
+/// the error of the whole.
+pub fn read_blobs<T: Sync, R: Send>(
+    repo: &CrateRepo,
+    items: &[T],
+    read: impl Fn(&CrateRepo, &T) -> Result<R, GitError> + Sync,
+) -> Result<Vec<R>, GitError> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let handles = (0..parallel::workers(items.len()))
+        .map(|_| repo.reopen())
+        .collect::<Result<Vec<_>, _>>()?;
+    parallel::map_with(items, handles, |repo, item| read(repo, item))
+        .into_iter()
+        .collect()
+}
 
-/// A `.crate` blob's bytes (`size` from [`CrateRepo::blob_size`]), or why
-/// it is refused without being read: a link or submodule in git, or more
-/// than [`MAX_FILE_SIZE`].
-pub fn crate_blob(
+/// `f` of a `.crate` blob's size and bytes, or of why it is refused
+/// without being read: a link or submodule in git, or more than
+/// [`MAX_FILE_SIZE`].
+pub fn with_crate_blob<R>(
     repo: &CrateRepo,
     blob: BlobRef,
-    size: u64,
-) -> Result<Result<Vec<u8>, Refusal>, GitError> {
+    f: impl FnOnce(u64, Result<&[u8], Refusal>) -> R,
+) -> Result<R, GitError> {
     let refusal = |rule, message: String, help: &str| Refusal {
         rule,
         entry: None,
         message,
         help: help.to_owned(),
     };
+    let size = repo.blob_size(blob.id)?;
     if !blob.is_regular_file() {
-        return Ok(Err(refusal(
-            "tarball-not-a-file",
-            "the .crate is a symbolic link or submodule in git, not a file".to_owned(),
-            "commit the .crate file itself",
-        )));
+        return Ok(f(
+            size,
+            Err(refusal(
+                "tarball-not-a-file",
+                "the .crate is a symbolic link or submodule in git, not a file".to_owned(),
+                "commit the .crate file itself",
+            )),
+        ));
     }
     if size > MAX_FILE_SIZE {
-        return Ok(Err(refusal(
-            "tarball-over-hard-limit",
-            format!("the file is {size} bytes, over the {MAX_FILE_SIZE}-byte hard limit"),
-            "a crate this large cannot be accepted",
-        )));
+        return Ok(f(
+            size,
+            Err(refusal(
+                "tarball-over-hard-limit",
+                format!("the file is {size} bytes, over the {MAX_FILE_SIZE}-byte hard limit"),
+                "a crate this large cannot be accepted",
+            )),
+        ));
     }
-    Ok(Ok(repo.blob(blob.id)?))
+    repo.with_blob(blob.id, |bytes| f(size, Ok(bytes)))
 }
 
 /// A reader refusal as a reason publication skipped a file.
@@ -177,56 +203,35 @@ fn refused(refusal: &Refusal) -> String {
 }
 
 /// Reads `.crate` blobs of the crate repository into new index versions,
-/// in order, or says why each cannot be one. Blobs are read from git a
-/// batch at a time (at most [`READ_BATCH`] bytes held) and checked on
-/// every core. `limits` are the policy's reader limits: publication reads
-/// what the hook accepted with the same ones.
+/// in order, or says why each cannot be one; a blob `prepared` knows is
+/// not read again. `limits` are the policy's reader limits: publication
+/// reads what the hook accepted with the same ones.
 fn read_versions(
     repo: &CrateRepo,
     limits: &Limits,
     items: &[(String, BlobRef)],
     mode: &line::Mode,
     pubtime: &str,
+    prepared: &Prepared,
 ) -> Result<Vec<Result<NewVersion, String>>, PublishError> {
-    let mut out = Vec::with_capacity(items.len());
-    let mut batch: Vec<(&str, Result<Vec<u8>, String>)> = Vec::new();
-    let mut held = 0;
-    for (path, blob) in items {
-        let size = repo.blob_size(blob.id)?;
-        let bytes = crate_blob(repo, *blob, size)?.map_err(|r| refused(&r));
-        if bytes.is_ok() {
-            held += size;
+    let versions = read_blobs(repo, items, |repo, (path, blob)| {
+        if let Some(version) = prepared.version(blob.id, path, mode, pubtime) {
+            return Ok(Ok(version));
         }
-        batch.push((path, bytes));
-        if held >= READ_BATCH {
-            out.extend(version_batch(&mut batch, limits, mode, pubtime));
-            held = 0;
-        }
-    }
-    out.extend(version_batch(&mut batch, limits, mode, pubtime));
-    Ok(out)
-}
-
-fn version_batch(
-    batch: &mut Vec<(&str, Result<Vec<u8>, String>)>,
-    limits: &Limits,
-    mode: &line::Mode,
-    pubtime: &str,
-) -> Vec<Result<NewVersion, String>> {
-    let versions = crate::parallel::map(batch, |(path, bytes)| {
-        let bytes = bytes.as_ref().map_err(Clone::clone)?;
-        let krate = crate_file::read_crate(bytes, path.rsplit('/').next(), limits)
-            .map_err(|r| refused(&r))?;
-        let line = IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, pubtime)
-            .map_err(|e| e.to_string())?;
-        Ok(NewVersion {
-            file: (*path).to_owned(),
-            name: krate.manifest.name,
-            line,
+        with_crate_blob(repo, *blob, |_, bytes| {
+            let bytes = bytes.map_err(|r| refused(&r))?;
+            let krate = crate_file::read_crate(bytes, path.rsplit('/').next(), limits)
+                .map_err(|r| refused(&r))?;
+            let line = IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, pubtime)
+                .map_err(|e| e.to_string())?;
+            Ok(NewVersion {
+                file: path.clone(),
+                name: krate.manifest.name,
+                line,
+            })
         })
-    });
-    batch.clear();
-    versions
+    })?;
+    Ok(versions)
 }
 
 fn commit_message(report: &Report, tip: Oid, pusher: Option<&str>) -> String {

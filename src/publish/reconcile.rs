@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use semver::Version;
 
+use super::prepared::Prepared;
 use super::yank_list::{YANK_LIST, YankList};
 use super::{
     PublishError, Report, commit_message, is_crate_path, read_versions, set_yanked, yank_list_at,
@@ -72,8 +73,11 @@ pub fn reconcile(
         .collect();
     let total = files.len();
     let mut versions = Vec::with_capacity(total);
+    let prepared = Prepared::load(repo.git_dir());
     for chunk in files.chunks(PROGRESS_STEP) {
-        versions.extend(read_versions(repo, limits, chunk, &mode, &pubtime)?);
+        versions.extend(read_versions(
+            repo, limits, chunk, &mode, &pubtime, &prepared,
+        )?);
         progress(versions.len(), total);
     }
     for ((path, _), version) in files.into_iter().zip(versions) {

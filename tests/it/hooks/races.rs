@@ -193,14 +193,36 @@ fn ref_update_failing_after_pre_receive_publishes_nothing() {
     assert_eq!(hosted.state(), before);
     assert!(hosted.lines("cg-alpha").is_empty());
     hosted.sync(&["--check"]).success();
+    // What pre-receive learned of the crate waits, harmlessly, in the
+    // git directory (outside refs and objects).
+    assert_eq!(prepared_files(&hosted), std::slice::from_ref(&head));
 
-    // Once git takes it, it is published, once.
+    // Once git takes it, it is published, once, and what was prepared
+    // for it is gone.
     hosted.set_hook("update", "#!/bin/sh\nexit 0\n");
     clone.push(&["origin", "main"]).success();
     assert_eq!(hosted.tip(), Some(head));
     assert_eq!(hosted.published("cg-alpha"), [("1.0.0".to_owned(), false)]);
+    assert!(prepared_files(&hosted).is_empty());
     assert_eq!(
         hosted.build_consumer("consumer", &["cg-alpha"]),
         "cg-alpha 1\n"
     );
+}
+
+/// The files `pre-receive` left for `post-receive` in the crate
+/// repository's git directory.
+fn prepared_files(hosted: &Hosted) -> Vec<String> {
+    std::fs::read_dir(hosted.repo().join("crategate-prepared")).map_or_else(
+        |_| Vec::new(),
+        |dir| {
+            dir.map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+        },
+    )
 }

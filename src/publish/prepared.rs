@@ -1,0 +1,264 @@
+//! What `pre-receive` learned of the crates it accepted, kept for
+//! `post-receive`, so that a push's crates are read from git once.
+//!
+//! An accepted push leaves one file in `<git dir>/crategate-prepared/`,
+//! named after the commit pushed to the tracked branch: a JSON line per
+//! accepted `.crate`, `{"blob":"<git blob id>","cksum":"<sha256>",
+//! "manifest":"<packaged Cargo.toml>"}`. A blob id names its bytes, so an
+//! entry holds for that blob whichever push wrote it; publication takes
+//! the checksum and manifest from it instead of reading and unpacking the
+//! blob again. The files only save work: one that is missing, torn or
+//! unreadable, or an entry whose manifest does not parse, means the blob
+//! is read from git as if the file were not there. Files are written
+//! whole (a temporary file renamed into place). `post-receive` removes the
+//! files of pushes the index now reflects; a file whose push never moved
+//! the branch (another hook refused the ref update) is removed a day
+//! later.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use super::NewVersion;
+use crate::checksum::Checksum;
+use crate::crate_file::CrateFile;
+use crate::git::{CrateRepo, Oid};
+use crate::index::line::{IndexLine, Mode};
+use crate::manifest::Manifest;
+
+/// The directory, in the crate repository's git directory.
+pub const DIR: &str = "crategate-prepared";
+
+/// How long a file whose push never reached the branch is kept.
+const STALE_AFTER: Duration = Duration::from_hours(24);
+
+#[derive(Serialize, Deserialize)]
+struct Line<'a> {
+    blob: String,
+    cksum: String,
+    #[serde(borrow)]
+    manifest: std::borrow::Cow<'a, str>,
+}
+
+/// Writes what a push's accepted crates (`(blob, crate)` pairs) are for
+/// the push of `tip`. Nothing to write is no file.
+pub fn save<'a>(
+    git_dir: &Path,
+    tip: Oid,
+    crates: impl IntoIterator<Item = (Oid, &'a CrateFile)>,
+) -> std::io::Result<()> {
+    let mut text = Vec::new();
+    for (blob, krate) in crates {
+        let line = Line {
+            blob: blob.to_string(),
+            cksum: krate.checksum.to_string(),
+            manifest: krate.manifest_text.as_str().into(),
+        };
+        serde_json::to_writer(&mut text, &line)?;
+        text.push(b'\n');
+    }
+    if text.is_empty() {
+        return Ok(());
+    }
+    let dir = git_dir.join(DIR);
+    std::fs::create_dir_all(&dir)?;
+    let temporary = dir.join(format!(".{tip}.{}.tmp", std::process::id()));
+    let mut file = std::fs::File::create(&temporary)?;
+    file.write_all(&text)?;
+    drop(file);
+    std::fs::rename(&temporary, dir.join(tip.to_string()))
+}
+
+/// The prepared entries of every file present.
+#[derive(Default)]
+pub struct Prepared {
+    entries: HashMap<Oid, (Checksum, String)>,
+    /// Each file read, with the tip it is named after.
+    files: Vec<(PathBuf, Option<Oid>)>,
+}
+
+impl Prepared {
+    /// Reads every file of `git_dir`'s prepared directory; what cannot be
+    /// read is left out.
+    #[must_use]
+    pub fn load(git_dir: &Path) -> Self {
+        let mut this = Self::default();
+        let Ok(listing) = std::fs::read_dir(git_dir.join(DIR)) else {
+            return this;
+        };
+        for entry in listing.flatten() {
+            let name = entry.file_name();
+            let name = name.to_str().unwrap_or(".");
+            this.files.push((entry.path(), Oid::from_str(name).ok()));
+            if name.starts_with('.') {
+                // A temporary file, being written or left by a crash.
+                continue;
+            }
+            let Ok(file) = std::fs::File::open(entry.path()) else {
+                continue;
+            };
+            for line in BufReader::new(file).lines() {
+                let Ok(line) = line else { break };
+                let Ok(line) = serde_json::from_str::<Line<'_>>(&line) else {
+                    continue;
+                };
+                if let (Ok(blob), Some(cksum)) =
+                    (Oid::from_str(&line.blob), Checksum::from_hex(&line.cksum))
+                {
+                    this.entries
+                        .insert(blob, (cksum, line.manifest.into_owned()));
+                }
+            }
+        }
+        this
+    }
+
+    /// The index version of the `.crate` at `path` whose blob is `blob`,
+    /// when a file prepared it.
+    #[must_use]
+    pub fn version(&self, blob: Oid, path: &str, mode: &Mode, pubtime: &str) -> Option<NewVersion> {
+        let (cksum, text) = self.entries.get(&blob)?;
+        let manifest = Manifest::parse(text).ok()?;
+        let line = IndexLine::from_manifest(&manifest, cksum, mode, pubtime).ok()?;
+        Some(NewVersion {
+            file: path.to_owned(),
+            name: manifest.name,
+            line,
+        })
+    }
+
+    /// Removes the files of pushes `published` (a commit the index now
+    /// reflects) contains, and those older than a day. Best effort: a
+    /// file left behind costs a little disk and nothing else.
+    pub fn retire(&self, repo: &CrateRepo, published: Oid) {
+        let now = SystemTime::now();
+        for (path, tip) in &self.files {
+            let reflected =
+                tip.is_some_and(|tip| repo.is_ancestor(tip, published).unwrap_or(false));
+            let stale = std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > STALE_AFTER);
+            if reflected || stale {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+    use std::time::{Duration, SystemTime};
+
+    use super::{DIR, Prepared, save};
+    use crate::crate_file::testing::CrateBuilder;
+    use crate::crate_file::{Limits, read_crate};
+    use crate::git::{CrateRepo, Oid};
+    use crate::index::line::{IndexLine, Mode};
+
+    const PUBTIME: &str = "2026-01-02T03:04:05Z";
+
+    fn blob(n: u8) -> Oid {
+        Oid::from_bytes(&[n; 20]).expect("20 bytes are an object id")
+    }
+
+    #[test]
+    fn a_saved_crate_gives_the_line_reading_it_gives_and_damage_is_skipped() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let krate = read_crate(
+            &CrateBuilder::package("demo", "1.2.3").build(),
+            Some("demo-1.2.3.crate"),
+            &Limits::default(),
+        )
+        .expect("a clean package reads");
+        save(dir.path(), blob(9), [(blob(1), &krate)]).expect("saving");
+        // A torn line and a file of garbage next to it change nothing.
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(DIR).join(blob(9).to_string()))
+            .expect("the saved file");
+        file.write_all(b"{\"blob\":\"0202").expect("appending");
+        std::fs::write(dir.path().join(DIR).join("garbage"), b"\xff\xfe not json\n")
+            .expect("writing");
+
+        let prepared = Prepared::load(dir.path());
+        let mode = Mode::Mirror;
+        let version = prepared
+            .version(blob(1), "demo-1.2.3.crate", &mode, PUBTIME)
+            .expect("the saved crate is prepared");
+        let expected = IndexLine::from_manifest(&krate.manifest, &krate.checksum, &mode, PUBTIME)
+            .expect("a line");
+        assert_eq!(version.line.to_json(), expected.to_json());
+        assert_eq!(version.name.as_str(), "demo");
+        assert_eq!(version.file, "demo-1.2.3.crate");
+        assert!(
+            prepared
+                .version(blob(2), "x.crate", &mode, PUBTIME)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn nothing_accepted_writes_no_file() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        save(dir.path(), blob(9), []).expect("saving nothing");
+        assert!(!dir.path().join(DIR).exists());
+    }
+
+    #[test]
+    fn retiring_removes_published_and_day_old_files_only() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let git = git2::Repository::init_bare(dir.path()).expect("a repository");
+        let sig = git2::Signature::now("t", "t@invalid").expect("a signature");
+        let tree = git
+            .find_tree(
+                git.treebuilder(None)
+                    .and_then(|b| b.write())
+                    .expect("a tree"),
+            )
+            .expect("the tree");
+        let first = git
+            .commit(None, &sig, &sig, "1", &tree, &[])
+            .expect("a commit");
+        let parent = git.find_commit(first).expect("the commit");
+        let second = git
+            .commit(None, &sig, &sig, "2", &tree, &[&parent])
+            .expect("a commit");
+        let prepared_dir = dir.path().join(DIR);
+        std::fs::create_dir_all(&prepared_dir).expect("the directory");
+        let names = [first.to_string(), second.to_string(), blob(7).to_string()];
+        for name in names
+            .iter()
+            .chain([&"old".to_owned(), &".old.tmp".to_owned()])
+        {
+            std::fs::write(prepared_dir.join(name), b"").expect("writing");
+        }
+        let two_days_ago = SystemTime::now() - Duration::from_hours(48);
+        for old in ["old", ".old.tmp"] {
+            std::fs::File::options()
+                .write(true)
+                .open(prepared_dir.join(old))
+                .and_then(|f| f.set_modified(two_days_ago))
+                .expect("ageing a file");
+        }
+
+        let repo = CrateRepo::open(dir.path()).expect("opening");
+        Prepared::load(dir.path()).retire(&repo, first);
+        let mut left: Vec<String> = std::fs::read_dir(&prepared_dir)
+            .expect("listing")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .into_string()
+                    .expect("UTF-8")
+            })
+            .collect();
+        left.sort();
+        let mut expected = vec![second.to_string(), blob(7).to_string()];
+        expected.sort();
+        assert_eq!(left, expected);
+    }
+}
