@@ -165,6 +165,16 @@ impl CrateRepo {
             .map_err(self.op("comparing commits"))
     }
 
+    /// A commit's tree, read once for any number of lookups.
+    pub fn tree(&self, commit: Oid) -> Result<CommitTree<'_>, GitError> {
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(self.op("reading a commit"))?;
+        Ok(CommitTree { tree })
+    }
+
     /// Every path whose blob differs between the trees of two commits
     /// (`old` absent: every file of `new`). Renames are a deletion plus an
     /// addition: a published file cannot move.
@@ -172,17 +182,24 @@ impl CrateRepo {
         if old == Some(new) {
             return Ok(Vec::new());
         }
-        let tree_of = |id: Oid| self.repo.find_commit(id).and_then(|c| c.tree());
-        let new_tree = tree_of(new).map_err(self.op("reading the pushed commit"))?;
-        let old_tree = old
-            .map(tree_of)
-            .transpose()
-            .map_err(self.op("reading the previous commit"))?;
+        let old = old.map(|id| self.tree(id)).transpose()?;
+        self.changes_between(old.as_ref(), &self.tree(new)?)
+    }
+
+    /// [`Self::changes`] between trees already read.
+    pub fn changes_between(
+        &self,
+        old: Option<&CommitTree<'_>>,
+        new: &CommitTree<'_>,
+    ) -> Result<Vec<FileChange>, GitError> {
+        if old.is_some_and(|old| old.tree.id() == new.tree.id()) {
+            return Ok(Vec::new());
+        }
         let mut opts = DiffOptions::new();
         opts.include_typechange(true).ignore_submodules(false);
         let diff = self
             .repo
-            .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), Some(&mut opts))
+            .diff_tree_to_tree(old.map(|t| &t.tree), Some(&new.tree), Some(&mut opts))
             .map_err(self.op("comparing trees"))?;
         let mut out = Vec::with_capacity(diff.deltas().len());
         for delta in diff.deltas() {
@@ -232,25 +249,6 @@ impl CrateRepo {
         Ok(out)
     }
 
-    /// The blob at `path` in a commit's tree, if there is a file there.
-    pub fn file(&self, commit: Oid, path: &str) -> Result<Option<BlobRef>, GitError> {
-        let tree = self
-            .repo
-            .find_commit(commit)
-            .and_then(|c| c.tree())
-            .map_err(self.op("reading a commit"))?;
-        let Ok(entry) = tree.get_path(Path::new(path)) else {
-            return Ok(None);
-        };
-        if entry.kind() != Some(ObjectType::Blob) {
-            return Ok(None);
-        }
-        Ok(Some(BlobRef {
-            id: entry.id(),
-            mode: u32::try_from(entry.filemode()).unwrap_or(0),
-        }))
-    }
-
     /// The size of a blob, read from its header without loading it.
     pub fn blob_size(&self, id: Oid) -> Result<u64, GitError> {
         let odb = self
@@ -274,5 +272,24 @@ impl CrateRepo {
     pub fn with_blob<R>(&self, id: Oid, f: impl FnOnce(&[u8]) -> R) -> Result<R, GitError> {
         let blob = self.repo.find_blob(id).map_err(self.op("reading a blob"))?;
         Ok(f(blob.content()))
+    }
+}
+
+/// A commit's tree, held for lookups: the root tree of a crate repository
+/// lists every `.crate` (a megabyte at 20,000 files), so it is read once
+/// per commit, not once per lookup.
+pub struct CommitTree<'r> {
+    tree: git2::Tree<'r>,
+}
+
+impl CommitTree<'_> {
+    /// The blob at `path`, if there is a file there.
+    #[must_use]
+    pub fn file(&self, path: &str) -> Option<BlobRef> {
+        let entry = self.tree.get_path(Path::new(path)).ok()?;
+        (entry.kind() == Some(ObjectType::Blob)).then(|| BlobRef {
+            id: entry.id(),
+            mode: u32::try_from(entry.filemode()).unwrap_or(0),
+        })
     }
 }

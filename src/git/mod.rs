@@ -16,7 +16,7 @@ mod pack;
 mod store;
 
 pub use command::{git_command, git_scrubbed, update_server_info};
-pub use crate_repo::{BlobRef, CrateRepo, FileChange};
+pub use crate_repo::{BlobRef, CommitTree, CrateRepo, FileChange};
 pub use git2::Oid;
 pub use history::CommitRecord;
 pub use store::{Change, DEFAULT_BRANCH, FileAt, Snapshot, Store, WriteLock};

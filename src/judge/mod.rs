@@ -67,9 +67,11 @@ impl Case {
         new: Oid,
     ) -> Result<(), JudgeError> {
         let mut blobs = Vec::new();
-        for change in repo.changes(old, new)? {
+        let new = repo.tree(new)?;
+        let old = old.map(|id| repo.tree(id)).transpose()?;
+        for change in repo.changes_between(old.as_ref(), &new)? {
             if change.path == YANK_LIST {
-                yank_list::judge(repo, rules, old, new, self)?;
+                yank_list::judge(repo, rules, old.as_ref(), &new, self)?;
                 continue;
             }
             let is_crate = is_crate_path(&change.path);

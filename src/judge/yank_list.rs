@@ -4,21 +4,21 @@
 
 use super::push::PushRules;
 use super::{Case, JudgeError};
-use crate::git::{CrateRepo, Oid};
+use crate::git::{CommitTree, CrateRepo};
 use crate::policy::Change;
 use crate::publish::yank_list::{self, YANK_LIST};
-use crate::publish::yank_list_at;
+use crate::publish::yank_list_in;
 
 /// Adds an upload per changed entry (a yank or an unyank, for the owners
 /// rule) and a finding per problem.
 pub fn judge(
     repo: &CrateRepo,
     rules: &PushRules,
-    old: Option<Oid>,
-    new: Oid,
+    old: Option<&CommitTree<'_>>,
+    new: &CommitTree<'_>,
     case: &mut Case,
 ) -> Result<(), JudgeError> {
-    let after = match yank_list_at(repo, Some(new))? {
+    let after = match yank_list_in(repo, Some(new))? {
         Ok(list) => list,
         Err(reason) => {
             case.findings.extend(rules.finding(
@@ -31,11 +31,11 @@ pub fn judge(
             return Ok(());
         }
     };
-    let before = yank_list_at(repo, old)?.unwrap_or_default();
+    let before = yank_list_in(repo, old)?.unwrap_or_default();
     let mut blobs = Vec::new();
     for (name, version, yanked) in yank_list::difference(&before, &after) {
         let file = crate::crate_file::file_name(&name, &version);
-        let Some(blob) = repo.file(new, &file)? else {
+        let Some(blob) = new.file(&file) else {
             let verb = if yanked { "yanks" } else { "unyanks" };
             case.findings.extend(rules.finding(
                 "yank-list-unknown-version",

@@ -4,11 +4,11 @@
 use super::prepared::Prepared;
 use super::yank_list::{self, YANK_LIST};
 use super::{
-    PublishError, Report, commit_message, is_crate_path, read_versions, set_yanked, yank_list_at,
+    PublishError, Report, commit_message, is_crate_path, read_versions, set_yanked, yank_list_in,
 };
 use crate::crate_file::Limits;
 use crate::crate_name::CrateName;
-use crate::git::{BlobRef, CrateRepo, FileChange, Oid};
+use crate::git::{BlobRef, CommitTree, CrateRepo, FileChange, Oid};
 use crate::index::line::{self, Mode};
 use crate::index::{ALREADY_PUBLISHED, Index, IndexError, NewVersion, Transaction};
 
@@ -36,7 +36,9 @@ pub fn catch_up(
         return Ok(Report::default());
     }
     let mut report = Report::default();
-    let listed = match yank_list_at(repo, Some(tip))? {
+    let tip_tree = repo.tree(tip)?;
+    let reflected_tree = reflected.map(|id| repo.tree(id)).transpose()?;
+    let listed = match yank_list_in(repo, Some(&tip_tree))? {
         Ok(list) => list,
         Err(reason) => {
             report.skip(YANK_LIST, reason);
@@ -49,7 +51,7 @@ pub fn catch_up(
         pubtime: line::pubtime_now(),
         listed,
     };
-    let changes = repo.changes(reflected, tip)?;
+    let changes = repo.changes_between(reflected_tree.as_ref(), &tip_tree)?;
     let list_changed = changes.iter().any(|c| c.path == YANK_LIST);
     // Added files are read as added, deleted ones as they were; a file
     // changed in place is not read at all.
@@ -84,7 +86,7 @@ pub fn catch_up(
         }
     }
     if list_changed {
-        ctx.apply_list_changes(&mut tx, reflected, tip, &mut report)?;
+        ctx.apply_list_changes(&mut tx, reflected_tree.as_ref(), &tip_tree, &mut report)?;
     }
     let message = commit_message(&report, tip, pusher);
     report.commit = tx.commit(&message)?;
@@ -150,14 +152,14 @@ impl Context<'_> {
     fn apply_list_changes(
         &self,
         tx: &mut Transaction<'_>,
-        reflected: Option<Oid>,
-        tip: Oid,
+        reflected: Option<&CommitTree<'_>>,
+        tip: &CommitTree<'_>,
         report: &mut Report,
     ) -> Result<(), PublishError> {
-        let before = yank_list_at(self.repo, reflected)?.unwrap_or_default();
+        let before = yank_list_in(self.repo, reflected)?.unwrap_or_default();
         for (name, version, yanked) in yank_list::difference(&before, &self.listed) {
             let file = crate::crate_file::file_name(&name, &version);
-            if self.repo.file(tip, &file)?.is_none() {
+            if tip.file(&file).is_none() {
                 continue;
             }
             let Ok(name) = CrateName::new(&name) else {

@@ -25,7 +25,7 @@ pub use reconcile::reconcile;
 
 use crate::crate_file::{self, Limits, Refusal};
 use crate::crate_name::CrateName;
-use crate::git::{BlobRef, CrateRepo, GitError, Oid};
+use crate::git::{BlobRef, CommitTree, CrateRepo, GitError, Oid};
 use crate::index::line::{self, IndexLine};
 use crate::index::{CRATE_COMMIT_TRAILER, IndexError, NewVersion, Transaction};
 use crate::parallel;
@@ -69,16 +69,13 @@ impl Report {
     }
 }
 
-/// The yank list of a commit (no commit or no file: empty); a reason when
-/// it cannot be read.
-pub fn yank_list_at(
+/// The yank list of a commit's tree (no commit or no file: empty); a
+/// reason when it cannot be read.
+pub fn yank_list_in(
     repo: &CrateRepo,
-    commit: Option<Oid>,
+    tree: Option<&CommitTree<'_>>,
 ) -> Result<Result<YankList, String>, PublishError> {
-    let Some(commit) = commit else {
-        return Ok(Ok(YankList::default()));
-    };
-    let Some(blob) = repo.file(commit, YANK_LIST)? else {
+    let Some(blob) = tree.and_then(|t| t.file(YANK_LIST)) else {
         return Ok(Ok(YankList::default()));
     };
     let bytes = repo.blob(blob.id)?;

@@ -13,7 +13,7 @@ use semver::Version;
 use super::prepared::Prepared;
 use super::yank_list::{YANK_LIST, YankList};
 use super::{
-    PublishError, Report, commit_message, is_crate_path, read_versions, set_yanked, yank_list_at,
+    PublishError, Report, commit_message, is_crate_path, read_versions, set_yanked, yank_list_in,
 };
 use crate::crate_file::Limits;
 use crate::crate_name::CrateName;
@@ -53,7 +53,7 @@ pub fn reconcile(
     let Some(tip) = repo.tip(branch)? else {
         return Ok(report);
     };
-    let listed = yank_list_at(repo, Some(tip))?.unwrap_or_else(|reason| {
+    let listed = yank_list_in(repo, Some(&repo.tree(tip)?))?.unwrap_or_else(|reason| {
         report.skip(YANK_LIST, reason);
         YankList::default()
     });
