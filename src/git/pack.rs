@@ -55,20 +55,19 @@ pub(super) fn build_commit(
     };
     let tree = repo.find_tree(update.create_updated(repo, &base)?)?;
     written.insert(tree.id());
-    for change in changes {
-        let mut dir = tree.clone();
-        let mut parts = change.path.split('/').peekable();
-        while let Some(part) = parts.next() {
-            if parts.peek().is_none() {
-                break;
-            }
-            let sub = dir
-                .get_name(part)
-                .expect("the updated tree holds every changed path")
-                .id();
-            written.insert(sub);
-            dir = repo.find_tree(sub)?;
-        }
+    // The trees on the changed paths, each directory once: thousands of
+    // crates added to one directory must not read it thousands of times.
+    let dirs: BTreeSet<&str> = changes
+        .iter()
+        .flat_map(|change| {
+            change
+                .path
+                .match_indices('/')
+                .map(|(end, _)| &change.path[..end])
+        })
+        .collect();
+    for dir in dirs {
+        written.insert(tree.get_path(Path::new(dir))?.id());
     }
     let parent_commit = parent.map(|(id, _)| repo.find_commit(id)).transpose()?;
     let parents: Vec<&git2::Commit<'_>> = parent_commit.iter().collect();
