@@ -4,14 +4,18 @@
 //! blob per changed file, the trees on their paths and a commit. They are
 //! staged in memory (a mempack backend) and written as one pack, so one
 //! write costs a few fsyncs whatever it contains. Only the objects this
-//! commit created are packed: the packbuilder's own commit and tree walks
-//! would pack the whole index.
+//! commit created are packed.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use std::io::Write as _;
+
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
 use git2::build::TreeUpdateBuilder;
-use git2::{FileMode, Mempack, Oid, Repository, Signature};
+use git2::{FileMode, Mempack, ObjectType, Oid, Repository, Signature};
+use sha1::{Digest as _, Sha1};
 
 use super::GitError;
 use super::fsync::sync_path;
@@ -98,36 +102,45 @@ pub(super) fn consolidate(git_dir: &Path) {
 
 /// Writes the staged objects to disk as one pack, fsyncs it, and makes
 /// the object database see it.
+///
+/// The pack is built here rather than by libgit2's pack builder, which
+/// searches deltas among the new objects and deflates at zlib's default
+/// level: most of an index write's time, for packs that `git gc --auto`
+/// repacks with deltas anyway (see [`consolidate`]). Each object is
+/// deflated fast and whole (pack format version 2: `PACK`, the version
+/// and the object count as big-endian 32-bit numbers, an entry per
+/// object, the SHA-1 of all of it). libgit2's pack writer then checks
+/// and indexes it (`.idx`) under the name git gives every pack: that
+/// checksum.
 pub(super) fn write(
     git_dir: &Path,
-    writer: &Repository,
     odb: &git2::Odb<'_>,
     mempack: &Mempack<'_>,
     objects: &[Oid],
 ) -> Result<(), GitError> {
-    // Only the objects this commit created: the packbuilder's own
-    // commit and tree walks would pack the whole index.
-    let mut builder = writer
-        .packbuilder()
-        .map_err(op(git_dir, "packing objects"))?;
-    builder.set_threads(1);
-    for id in objects {
-        builder
-            .insert_object(*id, None)
-            .map_err(op(git_dir, "packing objects"))?;
-    }
-    let pack_dir = git_dir.join("objects").join("pack");
-    builder
-        .write(&pack_dir, 0o444)
-        .map_err(op(git_dir, "writing the pack"))?;
+    let pack = encode(odb, objects).map_err(op(git_dir, "packing objects"))?;
+    // A SHA-1, printed as git prints object ids.
+    let name = Oid::from_bytes(&pack[pack.len() - 20..])
+        .expect("a SHA-1 is 20 bytes")
+        .to_string();
+    let mut writer = odb.packwriter().map_err(op(git_dir, "writing the pack"))?;
+    writer.write_all(&pack).map_err(|source| GitError::Io {
+        path: git_dir.join("objects").join("pack"),
+        source,
+    })?;
+    writer.commit().map_err(op(git_dir, "writing the pack"))?;
+    drop(writer);
     crate::fault::point("pack-written");
-    let name = builder
-        .name()
-        .map_err(op(git_dir, "naming the pack"))?
-        .expect("a written pack has a name")
-        .to_owned();
-    for ext in ["pack", "idx", "rev"] {
-        sync_path(&pack_dir.join(format!("pack-{name}.{ext}")))?;
+    let pack_dir = git_dir.join("objects").join("pack");
+    for ext in ["pack", "idx"] {
+        let path = pack_dir.join(format!("pack-{name}.{ext}"));
+        if !path.exists() {
+            return Err(GitError::Io {
+                path,
+                source: std::io::Error::other("the pack just written is not where git looks"),
+            });
+        }
+        sync_path(&path)?;
     }
     sync_path(&pack_dir)?;
     crate::fault::point("pack-synced");
@@ -137,4 +150,62 @@ pub(super) fn write(
     odb.refresh()
         .map_err(op(git_dir, "refreshing the object database"))?;
     Ok(())
+}
+
+/// The bytes of a pack holding `objects`, each whole.
+fn encode(odb: &git2::Odb<'_>, objects: &[Oid]) -> Result<Vec<u8>, git2::Error> {
+    let mut pack = b"PACK".to_vec();
+    pack.extend_from_slice(&2u32.to_be_bytes());
+    let count =
+        u32::try_from(objects.len()).expect("an index write makes far fewer than 2^32 objects");
+    pack.extend_from_slice(&count.to_be_bytes());
+    for id in objects {
+        let object = odb.read(*id)?;
+        let kind: u8 = match object.kind() {
+            ObjectType::Commit => 1,
+            ObjectType::Tree => 2,
+            ObjectType::Blob => 3,
+            _ => 4,
+        };
+        entry_header(&mut pack, kind, object.data().len() as u64);
+        let mut deflate = ZlibEncoder::new(&mut pack, Compression::fast());
+        deflate
+            .write_all(object.data())
+            .and_then(|()| deflate.finish().map(drop))
+            .expect("writing to a Vec");
+    }
+    let checksum = Sha1::digest(&pack);
+    pack.extend_from_slice(&checksum);
+    Ok(pack)
+}
+
+/// An entry's header: the type in bits 4–6 of the first byte with the
+/// size's low four bits, then seven bits of size a byte, low first, the
+/// top bit of each byte saying another follows.
+fn entry_header(out: &mut Vec<u8>, kind: u8, size: u64) {
+    let mut byte = (kind << 4) | (size & 0x0f) as u8;
+    let mut rest = size >> 4;
+    while rest > 0 {
+        out.push(byte | 0x80);
+        byte = (rest & 0x7f) as u8;
+        rest >>= 7;
+    }
+    out.push(byte);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entry_header;
+
+    #[test]
+    fn entry_headers_carry_type_and_size() {
+        let header = |kind, size| {
+            let mut out = Vec::new();
+            entry_header(&mut out, kind, size);
+            out
+        };
+        assert_eq!(header(3, 5), [0x35]);
+        assert_eq!(header(3, 21), [0xb5, 0x01]);
+        assert_eq!(header(2, 0x1234), [0xa4, 0xa3, 0x02]);
+    }
 }

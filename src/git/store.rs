@@ -356,7 +356,7 @@ impl Store {
             .last()
             .expect("the commit is the last new object");
         crate::fault::point("objects-staged");
-        pack::write(&self.git_dir, &writer, &odb, &mempack, &new_objects)?;
+        pack::write(&self.git_dir, &odb, &mempack, &new_objects)?;
         let log = format!("crategate: {}", message.lines().next().unwrap_or_default());
         let moved = if let Some(parent) = parent {
             writer.reference_matching(&self.branch, commit, true, parent.commit, &log)
