@@ -12,8 +12,9 @@
 //! is read from git as if the file were not there. Files are written
 //! whole (a temporary file renamed into place). `post-receive` removes the
 //! files of pushes the index now reflects; a file whose push never moved
-//! the branch (another hook refused the ref update) is removed a day
-//! later.
+//! the branch (another hook refused the ref update), or that no
+//! `post-receive` ever read, is removed a day later, by the next
+//! `post-receive` or the next accepted push.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write as _};
@@ -65,6 +66,7 @@ pub fn save<'a>(
     }
     let dir = git_dir.join(DIR);
     std::fs::create_dir_all(&dir)?;
+    remove_stale(&dir);
     let temporary = dir.join(format!(".{tip}.{}.tmp", std::process::id()));
     let mut file = std::fs::File::create(&temporary)?;
     file.write_all(&text)?;
@@ -138,14 +140,29 @@ impl Prepared {
         for (path, tip) in &self.files {
             let reflected =
                 tip.is_some_and(|tip| repo.is_ancestor(tip, published).unwrap_or(false));
-            let stale = std::fs::metadata(path)
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > STALE_AFTER);
-            if reflected || stale {
+            if reflected || is_stale(path, now) {
                 let _ = std::fs::remove_file(path);
             }
         }
     }
+}
+
+/// Removes the day-old files of `dir`: where no `post-receive` runs
+/// (GitHub Enterprise runs `pre-receive` only), writing is what keeps the
+/// directory small.
+fn remove_stale(dir: &Path) {
+    let now = SystemTime::now();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if is_stale(&entry.path(), now) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn is_stale(path: &Path, now: SystemTime) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > STALE_AFTER)
 }
 
 #[cfg(test)]
@@ -155,7 +172,7 @@ mod tests {
 
     use super::{DIR, Prepared, save};
     use crate::crate_file::testing::CrateBuilder;
-    use crate::crate_file::{Limits, read_crate};
+    use crate::crate_file::{CrateFile, Limits, read_crate};
     use crate::git::{CrateRepo, Oid};
     use crate::index::line::{IndexLine, Mode};
 
@@ -165,15 +182,28 @@ mod tests {
         Oid::from_bytes(&[n; 20]).expect("20 bytes are an object id")
     }
 
-    #[test]
-    fn a_saved_crate_gives_the_line_reading_it_gives_and_damage_is_skipped() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let krate = read_crate(
+    fn demo_crate() -> CrateFile {
+        read_crate(
             &CrateBuilder::package("demo", "1.2.3").build(),
             Some("demo-1.2.3.crate"),
             &Limits::default(),
         )
-        .expect("a clean package reads");
+        .expect("a clean package reads")
+    }
+
+    /// Sets a file's modification time two days back.
+    fn age(path: &std::path::Path) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(SystemTime::now() - Duration::from_hours(48)))
+            .expect("ageing a file");
+    }
+
+    #[test]
+    fn a_saved_crate_gives_the_line_reading_it_gives_and_damage_is_skipped() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let krate = demo_crate();
         save(dir.path(), blob(9), [(blob(1), &krate)]).expect("saving");
         // A torn line and a file of garbage next to it change nothing.
         let mut file = std::fs::OpenOptions::new()
@@ -199,6 +229,19 @@ mod tests {
                 .version(blob(2), "x.crate", &mode, PUBTIME)
                 .is_none()
         );
+    }
+
+    #[test]
+    fn saving_removes_day_old_files() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let old = dir.path().join(DIR).join("old");
+        std::fs::create_dir_all(dir.path().join(DIR)).expect("the directory");
+        std::fs::write(&old, b"").expect("writing");
+        age(&old);
+        let krate = demo_crate();
+        save(dir.path(), blob(9), [(blob(1), &krate)]).expect("saving");
+        assert!(!old.exists());
+        assert!(dir.path().join(DIR).join(blob(9).to_string()).exists());
     }
 
     #[test]
@@ -236,13 +279,8 @@ mod tests {
         {
             std::fs::write(prepared_dir.join(name), b"").expect("writing");
         }
-        let two_days_ago = SystemTime::now() - Duration::from_hours(48);
         for old in ["old", ".old.tmp"] {
-            std::fs::File::options()
-                .write(true)
-                .open(prepared_dir.join(old))
-                .and_then(|f| f.set_modified(two_days_ago))
-                .expect("ageing a file");
+            age(&prepared_dir.join(old));
         }
 
         let repo = CrateRepo::open(dir.path()).expect("opening");
