@@ -15,6 +15,7 @@ mod metadata;
 mod names;
 mod owners;
 mod sources;
+mod spans;
 mod tarball;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -31,6 +32,7 @@ use super::state::{Change, RegistryState, Upload};
 use super::{Level, Policy};
 use crate::crate_file::CrateFile;
 use crate::diag::{Finding, Location, Severity, Verdict, locate};
+use spans::{Found, Spans};
 
 /// Judges every upload of a push. Pure: same inputs, same verdict.
 ///
@@ -139,9 +141,12 @@ pub(crate) struct Ctx<'a> {
     pub canonical: String,
     label: String,
     manifest_path: String,
-    /// The packaged manifest parsed with spans, once, on the first finding
-    /// that points into it.
-    spans: OnceCell<Option<Spanned<DeTable<'a>>>>,
+    /// The packaged manifest parsed with spans, once, when a custom rule
+    /// needs its values.
+    tree: OnceCell<Option<Spanned<DeTable<'a>>>>,
+    /// The packaged manifest's parser events, once, on the first finding
+    /// that points into it while there is no tree.
+    spans: OnceCell<Option<Spans<'a>>>,
     findings: &'a mut Vec<Finding>,
 }
 
@@ -161,6 +166,7 @@ impl<'a> Ctx<'a> {
             canonical,
             label: format!("{}@{}", m.name, m.version),
             manifest_path: format!("{}-{}/Cargo.toml", m.name, m.version),
+            tree: OnceCell::new(),
             spans: OnceCell::new(),
             findings,
         }
@@ -181,16 +187,9 @@ impl<'a> Ctx<'a> {
         let Some(severity) = level.severity() else {
             return;
         };
-        let text = self.krate.manifest_text.as_str();
         let location = report.location.or_else(|| {
-            report.key.and_then(|key| {
-                let key: Vec<&str> = key.iter().map(String::as_str).collect();
-                let root = self
-                    .spans
-                    .get_or_init(|| DeTable::parse(text).ok())
-                    .as_ref()?;
-                locate::locate_in(root, text, &self.manifest_path, &key)
-            })
+            let key = report.key?;
+            self.locate(&key.iter().map(String::as_str).collect::<Vec<_>>())
         });
         self.findings.push(Finding {
             rule,
@@ -203,6 +202,38 @@ impl<'a> Ctx<'a> {
             message: report.message,
             help: report.help,
         });
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// The packaged manifest parsed with spans (once).
+    fn tree(&self) -> Option<&Spanned<DeTable<'a>>> {
+        let text = self.krate.manifest_text.as_str();
+        self.tree.get_or_init(|| DeTable::parse(text).ok()).as_ref()
+    }
+
+    /// What `key` leads to in the packaged manifest, found without a tree.
+    fn find(&self, key: &[&str]) -> Option<Found> {
+        let text = self.krate.manifest_text.as_str();
+        self.spans
+            .get_or_init(|| Spans::new(text))
+            .as_ref()?
+            .find(key)
+    }
+
+    /// Where `key` is in the packaged manifest: in the tree when a rule
+    /// already parsed one, else from the parser's events.
+    fn locate(&self, key: &[&str]) -> Option<Location> {
+        let text = self.krate.manifest_text.as_str();
+        match self.tree.get() {
+            Some(tree) => locate::locate_in(tree.as_ref()?, text, &self.manifest_path, key),
+            None => Some(spans::location(
+                text,
+                &self.manifest_path,
+                key,
+                &self.find(key)?.span(),
+            )),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! compression ratio, paths that break on Windows or on case-insensitive
 //! file systems, and provenance.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{Ctx, Report};
@@ -18,6 +19,8 @@ const WINDOWS_DEVICES: &[&str] = &[
     "com5", "com6", "com7", "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6",
     "lpt7", "lpt8", "lpt9",
 ];
+/// Length of the longest name in [`WINDOWS_DEVICES`] (`conout$`).
+const LONGEST_DEVICE: usize = 7;
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
     sizes(ctx);
@@ -68,14 +71,17 @@ fn windows_problem(component: &str) -> Option<&'static str> {
         .next()
         .unwrap_or(component)
         .trim_end_matches(' ');
-    if WINDOWS_DEVICES.iter().any(|d| stem.eq_ignore_ascii_case(d)) {
+    if stem.len() <= LONGEST_DEVICE && WINDOWS_DEVICES.iter().any(|d| stem.eq_ignore_ascii_case(d))
+    {
         return Some("is a Windows device name");
     }
     if component.ends_with('.') || component.ends_with(' ') {
         return Some("ends in a dot or a space");
     }
-    if component.chars().any(|c| {
-        matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\') || c.is_ascii_control()
+    // Every forbidden character is ASCII, and no byte of a multi-byte
+    // UTF-8 character is: bytes tell as well as characters.
+    if component.bytes().any(|b| {
+        matches!(b, b'<' | b'>' | b':' | b'"' | b'|' | b'?' | b'*' | b'\\') || b.is_ascii_control()
     }) {
         return Some("contains a character Windows forbids in file names");
     }
@@ -107,10 +113,21 @@ fn windows_paths(ctx: &mut Ctx<'_>) {
 }
 
 fn case_collisions(ctx: &mut Ctx<'_>) {
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut seen: HashMap<Cow<'_, str>, &str> = HashMap::with_capacity(ctx.krate.entries.len());
     let mut collisions = Vec::new();
     for e in &ctx.krate.entries {
-        if let Some(first) = seen.insert(e.path.to_lowercase(), &e.path) {
+        // Most paths are lowercase ASCII already: only the others are
+        // copied to be folded.
+        let folded = if e
+            .path
+            .bytes()
+            .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+        {
+            Cow::Owned(e.path.to_lowercase())
+        } else {
+            Cow::Borrowed(e.path.as_str())
+        };
+        if let Some(first) = seen.insert(folded, &e.path) {
             collisions.push((first.to_owned(), e.path.clone()));
         }
     }
@@ -187,6 +204,14 @@ mod tests {
         raised.compressed_size = 11 * 1024 * 1024;
         let text = "[[override]]\ncrates = [\"big\"]\ntarball.max-compressed-size = 20000000\n";
         assert!(judge(text, raised).accepted);
+    }
+
+    #[test]
+    fn longest_device_name_is_the_bound() {
+        let longest = super::WINDOWS_DEVICES.iter().map(|d| d.len()).max();
+        assert_eq!(longest, Some(super::LONGEST_DEVICE));
+        assert!(super::windows_problem("CONOUT$.txt").is_some());
+        assert!(super::windows_problem("console").is_none());
     }
 
     #[test]

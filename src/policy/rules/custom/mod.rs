@@ -176,13 +176,7 @@ impl<'a> Input<'_, 'a> {
     fn manifest(&self, file: ManifestFile) -> Option<(&'a str, &Spanned<DeTable<'a>>)> {
         match file {
             ManifestFile::Packaged => {
-                let text = self.ctx.krate.manifest_text.as_str();
-                let table = self
-                    .ctx
-                    .spans
-                    .get_or_init(|| DeTable::parse(text).ok())
-                    .as_ref()?;
-                Some((text, table))
+                Some((self.ctx.krate.manifest_text.as_str(), self.ctx.tree()?))
             }
             ManifestFile::Orig => {
                 let text = self
@@ -202,6 +196,9 @@ impl<'a> Input<'_, 'a> {
 
     /// Where `key` is in `file`, for a finding.
     fn locate(&self, file: ManifestFile, key: &[&str]) -> Option<Location> {
+        if file == ManifestFile::Packaged {
+            return self.ctx.locate(key);
+        }
         let (text, table) = self.manifest(file)?;
         let root = self.ctx.manifest_path.trim_end_matches("Cargo.toml");
         let label = format!("{root}{}", file.name());

@@ -1,0 +1,348 @@
+//! Where a key's value is in a TOML text, found from the parser's events
+//! (`toml_parser`) without building the document tree: the light pass
+//! behind findings that point into a packaged `Cargo.toml`.
+//!
+//! The answer is the span `toml::de::DeTable` gives the value at the same
+//! path, so that a location is the same whether it came from here or from
+//! a parsed table ([`crate::diag::locate::locate_in`]):
+//! - a value written after `=` (scalar, array, inline table): its text;
+//! - a table opened by a `[header]`, or the first `[[header]]` of an
+//!   array of tables: that header;
+//! - a table only implied by longer keys (`[a.b]` or `a.b = 1` imply `a`):
+//!   the key that implies it first.
+//!
+//! A path leads only through tables: a path through an array, or through
+//! a scalar, finds nothing. The text is lexed once; each look-up then
+//! walks the events. A text with a syntax error has no [`Spans`]. Keys
+//! defined twice are an error only for the tree builder, so a look-up
+//! answers for the first definition: callers use it on texts that
+//! `toml` already parsed (the packaged manifest).
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
+use toml_parser::{ParseError, Source};
+
+use crate::diag::Location;
+use crate::diag::locate::line_col;
+
+/// Deepest nesting of arrays and inline tables, as `toml` allows.
+const MAX_DEPTH: u32 = 80;
+
+/// What a path leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// A value written after `=`: its span, from which it can be parsed
+    /// on its own.
+    Value(Range<usize>),
+    /// A table made by headers or implied by keys (or an array of
+    /// tables): the span of the header or key shown for it.
+    Table(Range<usize>),
+}
+
+impl Found {
+    /// The span a location shows.
+    pub fn span(&self) -> Range<usize> {
+        match self {
+            Self::Value(span) | Self::Table(span) => span.clone(),
+        }
+    }
+}
+
+/// The location of `span` in `text`, shown as file `file` at `key`:
+/// what [`crate::diag::locate::locate_in`] makes of the same span.
+pub(crate) fn location(text: &str, file: &str, key: &[&str], span: &Range<usize>) -> Location {
+    let (line, column, source_line) = line_col(text, span.start);
+    let on_line = source_line.chars().count().saturating_sub(column - 1);
+    let width = text
+        .get(span.clone())
+        .unwrap_or_default()
+        .chars()
+        .take_while(|c| *c != '\n')
+        .count();
+    Location {
+        path: file.to_owned(),
+        key: key.join("."),
+        line,
+        column,
+        width: width.clamp(1, on_line.max(1)),
+        source_line: source_line.to_owned(),
+    }
+}
+
+/// A TOML text and its parser events.
+pub(crate) struct Spans<'a> {
+    source: Source<'a>,
+    events: Vec<Event>,
+}
+
+/// A decoded key and where it is written.
+type Key<'a> = (Cow<'a, str>, Range<usize>);
+
+/// Where a look-up is after one step.
+enum Step {
+    /// The answer, final.
+    Done(Option<Found>),
+    /// Go on from this event.
+    Next(usize),
+}
+
+impl<'a> Spans<'a> {
+    /// Lexes and parses `text` into events; `None` on a syntax error.
+    pub fn new(text: &'a str) -> Option<Self> {
+        let source = Source::new(text);
+        let tokens = source.lex().into_vec();
+        let mut events = Vec::with_capacity(tokens.len());
+        let mut error: Option<ParseError> = None;
+        {
+            let mut whitespace = ValidateWhitespace::new(&mut events, source);
+            let mut guarded = RecursionGuard::new(&mut whitespace, MAX_DEPTH);
+            toml_parser::parser::parse_document(&tokens, &mut guarded, &mut error);
+        }
+        let broken = error.is_some() || events.iter().any(|e| e.kind() == EventKind::Error);
+        (!broken).then_some(Self { source, events })
+    }
+
+    /// What `path` leads to, if anything.
+    pub fn find(&self, path: &[&str]) -> Option<Found> {
+        if path.is_empty() {
+            return None;
+        }
+        let mut section: Vec<Key<'a>> = Vec::new();
+        let mut implied = None;
+        let mut i = 0;
+        while let Some(event) = self.events.get(i) {
+            let step = match event.kind() {
+                EventKind::StdTableOpen | EventKind::ArrayTableOpen => {
+                    let (keys, next) = self.keys(i + 1);
+                    let close = self.events.get(next.saturating_sub(1)).unwrap_or(event);
+                    let header = event.span().start()..close.span().end();
+                    let array = event.kind() == EventKind::ArrayTableOpen;
+                    section = keys;
+                    match compare(&section, path) {
+                        Order::Same => Step::Done(Some(Found::Table(header))),
+                        Order::Longer => {
+                            implied.get_or_insert_with(|| section[path.len() - 1].1.clone());
+                            Step::Next(next)
+                        }
+                        Order::Shorter if array => Step::Done(None),
+                        Order::Shorter | Order::Apart => Step::Next(next),
+                    }
+                }
+                EventKind::SimpleKey => self.key_value(i, &section, path, &mut implied),
+                _ => Step::Next(i + 1),
+            };
+            match step {
+                Step::Done(found) => return found,
+                Step::Next(next) => i = next,
+            }
+        }
+        implied.map(Found::Table)
+    }
+
+    /// One `key = value` starting at event `i`, under the table `base`.
+    fn key_value(
+        &self,
+        i: usize,
+        base: &[Key<'a>],
+        path: &[&str],
+        implied: &mut Option<Range<usize>>,
+    ) -> Step {
+        let (keys, after_keys) = self.keys(i);
+        let start = self.skip(after_keys, &[EventKind::KeyValSep, EventKind::Whitespace]);
+        let Some(first) = self.events.get(start) else {
+            return Step::Done(None);
+        };
+        let end = self.value_end(start);
+        let span = first.span().start()..self.events[end - 1].span().end();
+        let full: Vec<Key<'a>> = base.iter().cloned().chain(keys).collect();
+        match compare(&full, path) {
+            Order::Same => Step::Done(Some(Found::Value(span))),
+            Order::Longer => {
+                if path.len() > base.len() {
+                    implied.get_or_insert_with(|| full[path.len() - 1].1.clone());
+                }
+                Step::Next(end)
+            }
+            Order::Shorter if first.kind() == EventKind::InlineTableOpen => {
+                self.inline_table(start + 1, end - 1, &full, path, implied)
+            }
+            Order::Shorter => Step::Done(None),
+            Order::Apart => Step::Next(end),
+        }
+    }
+
+    /// The key-values of an inline table, events `from..close`.
+    fn inline_table(
+        &self,
+        from: usize,
+        close: usize,
+        base: &[Key<'a>],
+        path: &[&str],
+        implied: &mut Option<Range<usize>>,
+    ) -> Step {
+        let mut i = from;
+        while i < close {
+            if self.events[i].kind() == EventKind::SimpleKey {
+                match self.key_value(i, base, path, implied) {
+                    Step::Next(next) => i = next,
+                    done @ Step::Done(_) => return done,
+                }
+            } else {
+                i += 1;
+            }
+        }
+        // Nothing outside an inline table adds to it: the path is a table
+        // implied by keys inside, or it is not there.
+        Step::Done(implied.clone().map(Found::Table))
+    }
+
+    /// The dotted key starting at event `i`, decoded, and the event after
+    /// it (past a header's closing bracket).
+    fn keys(&self, mut i: usize) -> (Vec<Key<'a>>, usize) {
+        let mut keys = Vec::new();
+        while let Some(event) = self.events.get(i) {
+            match event.kind() {
+                EventKind::SimpleKey => {
+                    let mut decoded = Cow::Borrowed("");
+                    if let Some(raw) = self.source.get(event) {
+                        raw.decode_key(&mut decoded, &mut ());
+                    }
+                    let span = event.span();
+                    keys.push((decoded, span.start()..span.end()));
+                }
+                EventKind::KeySep | EventKind::Whitespace => {}
+                EventKind::StdTableClose | EventKind::ArrayTableClose => return (keys, i + 1),
+                _ => return (keys, i),
+            }
+            i += 1;
+        }
+        (keys, i)
+    }
+
+    /// The first event from `i` on that is not one of `kinds`.
+    fn skip(&self, mut i: usize, kinds: &[EventKind]) -> usize {
+        while self
+            .events
+            .get(i)
+            .is_some_and(|e| kinds.contains(&e.kind()))
+        {
+            i += 1;
+        }
+        i
+    }
+
+    /// The event after the value starting at event `i`: after its closing
+    /// bracket or brace, or after the scalar.
+    fn value_end(&self, i: usize) -> usize {
+        let mut depth = 0usize;
+        for (j, event) in self.events.iter().enumerate().skip(i) {
+            match event.kind() {
+                EventKind::ArrayOpen | EventKind::InlineTableOpen => depth += 1,
+                EventKind::ArrayClose | EventKind::InlineTableClose => {
+                    depth = depth.saturating_sub(1);
+                }
+                _ => {}
+            }
+            if depth == 0 {
+                return j + 1;
+            }
+        }
+        self.events.len()
+    }
+}
+
+/// How a key path stands to the path looked for.
+enum Order {
+    Same,
+    /// The keys go on past the path: they imply it as a table.
+    Longer,
+    /// The keys stop inside the path: the path goes on under them.
+    Shorter,
+    Apart,
+}
+
+fn compare(keys: &[Key<'_>], path: &[&str]) -> Order {
+    let common = keys
+        .iter()
+        .zip(path)
+        .take_while(|((key, _), segment)| key == *segment)
+        .count();
+    match (common == keys.len(), common == path.len()) {
+        (true, true) => Order::Same,
+        (false, true) => Order::Longer,
+        (true, false) => Order::Shorter,
+        (false, false) => Order::Apart,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use toml::Spanned;
+    use toml::de::{DeTable, DeValue};
+
+    use super::{Found, Spans};
+
+    /// Every key path of a tree, with the span the tree gives it; paths
+    /// through arrays are left out (they lead nowhere).
+    fn paths(table: &DeTable<'_>, prefix: &[String], out: &mut Vec<(Vec<String>, usize)>) {
+        for (key, value) in table {
+            let mut path = prefix.to_vec();
+            path.push(key.get_ref().to_string());
+            out.push((path.clone(), value.span().start));
+            if let DeValue::Table(inner) = value.get_ref() {
+                paths(inner, &path, out);
+            }
+        }
+    }
+
+    /// The scan finds every path of the tree where the tree has it, and
+    /// nothing under a value that is not a table.
+    fn agrees(text: &str) {
+        let tree: Spanned<DeTable<'_>> = DeTable::parse(text).expect("valid TOML");
+        let spans = Spans::new(text).expect("valid TOML");
+        let mut all = Vec::new();
+        paths(tree.get_ref(), &[], &mut all);
+        assert!(!all.is_empty());
+        for (path, start) in all {
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            let found = spans.find(&path).map(|f| f.span().start);
+            assert_eq!(found, Some(start), "{path:?} in\n{text}");
+            let mut deeper = path.clone();
+            deeper.push("nope");
+            assert_eq!(spans.find(&deeper), None, "{deeper:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn same_spans_as_the_tree() {
+        agrees(
+            "top = 1\na.b.c = \"x\"\n[package]\nname = \"a\"\nkeywords = [\"x\", [1]]\nmetadata.x = { y = { z = 1 }, w.v = 2 }\n",
+        );
+        agrees("[x.y.z]\nk = 1\n[x]\nj = 2\n[x.y]\ni = { }\n");
+        agrees("[dependencies.foo]\nversion = \"1\"\n[dependencies]\nbar = \"2\"\n");
+        agrees(
+            "[target.'cfg(unix)'.dependencies]\nlibc = \"0.2\"\n[target.\"cfg(windows)\".dev-dependencies.\"w\\u0069n\"]\nversion = \"1\"\n",
+        );
+        agrees(
+            "[[bin]]\nname = \"a\"\n[bin.extra]\nx = 1\n[[bin]]\nname = \"b\"\n[[t.u]]\nv = 1\n",
+        );
+        agrees(
+            "a = [\n  { b = 1 },\n  [2, { c = 3 }],\n]\nd = \"\"\"\n[not.a.table]\n\"\"\"\n[e]\n",
+        );
+        agrees("p . q = 1 # comment\n[ r . s ]\nt = 'lit'\n['u'.\"v\"]\n");
+    }
+
+    #[test]
+    fn paths_through_arrays_and_values_lead_nowhere() {
+        let spans = Spans::new("a = 1\nb = [{ c = 1 }]\n[[d]]\ne = 1\n[d.f]\n").expect("valid");
+        for path in [&["a", "x"][..], &["b", "c"], &["d", "e"], &["d", "f"], &[]] {
+            assert_eq!(spans.find(path), None, "{path:?}");
+        }
+        assert!(matches!(spans.find(&["d"]), Some(Found::Table(_))));
+        assert!(matches!(spans.find(&["b"]), Some(Found::Value(_))));
+        assert!(Spans::new("[a\n").is_none());
+        assert!(Spans::new("a = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]").is_none());
+    }
+}
