@@ -32,7 +32,7 @@ use super::state::{Change, RegistryState, Upload};
 use super::{Level, Policy};
 use crate::crate_file::CrateFile;
 use crate::diag::{Finding, Location, Severity, Verdict, locate};
-use spans::{Found, Spans};
+use spans::Spans;
 
 /// Judges every upload of a push. Pure: same inputs, same verdict.
 ///
@@ -212,13 +212,10 @@ impl<'a> Ctx<'a> {
         self.tree.get_or_init(|| DeTable::parse(text).ok()).as_ref()
     }
 
-    /// What `key` leads to in the packaged manifest, found without a tree.
-    fn find(&self, key: &[&str]) -> Option<Found> {
+    /// The packaged manifest's parser events (once).
+    fn spans(&self) -> Option<&Spans<'a>> {
         let text = self.krate.manifest_text.as_str();
-        self.spans
-            .get_or_init(|| Spans::new(text))
-            .as_ref()?
-            .find(key)
+        self.spans.get_or_init(|| Spans::new(text)).as_ref()
     }
 
     /// Where `key` is in the packaged manifest: in the tree when a rule
@@ -231,7 +228,7 @@ impl<'a> Ctx<'a> {
                 text,
                 &self.manifest_path,
                 key,
-                &self.find(key)?.span(),
+                &self.spans()?.find(key)?.span(),
             )),
         }
     }

@@ -29,10 +29,11 @@ use std::sync::{Mutex, PoisonError};
 
 use serde::Deserialize;
 use toml::Spanned;
-use toml::de::DeTable;
+use toml::de::{DeTable, DeValue};
 
 pub use condition::Condition;
 
+use super::spans::Found;
 use super::{Ctx, Report};
 use crate::crate_file::Keep;
 use crate::diag::Location;
@@ -145,6 +146,24 @@ pub(super) struct Input<'c, 'a> {
     orig: OnceCell<Option<Spanned<DeTable<'a>>>>,
 }
 
+/// What a path of keys leads to, looked up without the tree.
+pub(super) enum Lookup<'a> {
+    /// This value, parsed on its own.
+    Value(Spanned<DeValue<'a>>),
+    /// Nothing: the key is missing, or the path leads through a value
+    /// that is not a table.
+    Absent,
+}
+
+impl<'a> Lookup<'a> {
+    fn value(&self) -> Option<&Spanned<DeValue<'a>>> {
+        match self {
+            Self::Value(value) => Some(value),
+            Self::Absent => None,
+        }
+    }
+}
+
 /// A packaged manifest file a condition reads.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 pub enum ManifestFile {
@@ -169,6 +188,27 @@ impl ManifestFile {
 impl<'a> Input<'_, 'a> {
     fn krate(&self) -> &'a crate::crate_file::CrateFile {
         self.ctx.krate
+    }
+
+    /// Whether the packaged manifest was parsed into a tree already (then
+    /// looking in it costs less than any shortcut).
+    fn has_tree(&self) -> bool {
+        self.ctx.tree.get().is_some()
+    }
+
+    /// The value at `keys` in the packaged manifest, found without parsing
+    /// the manifest into a tree; `None` when only the tree can tell
+    /// (another file, a table made by headers, a tree already parsed).
+    fn value_at(&self, file: ManifestFile, keys: &[&str]) -> Option<Lookup<'a>> {
+        if file != ManifestFile::Packaged || self.has_tree() {
+            return None;
+        }
+        let text = self.ctx.krate.manifest_text.as_str();
+        match self.ctx.spans()?.find(keys) {
+            None => Some(Lookup::Absent),
+            Some(Found::Value(span)) => DeValue::parse(text.get(span)?).ok().map(Lookup::Value),
+            Some(Found::Table(_)) => None,
+        }
     }
 
     /// The text and table of a manifest; `None` when it is missing, was

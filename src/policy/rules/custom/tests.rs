@@ -263,3 +263,62 @@ fn documented_snippets_load() {
         assert!(!p.custom_rules().is_empty());
     }
 }
+
+#[test]
+fn shortcuts_answer_as_the_tree_does() {
+    // Paths of keys and dependency names are looked up without parsing
+    // the manifest into a tree, unless a rule before them (here `tree`,
+    // which always holds) parsed it already: the findings are the same.
+    let tree = rule(
+        "tree",
+        r#"{ manifest = { path = "package.*", present = true } }"#,
+    );
+    let rules_text = [
+        rule(
+            "links",
+            r#"{ manifest = { path = "package.links", present = true } }"#,
+        ),
+        rule(
+            "deep",
+            r#"{ manifest = { path = "package.description.x", present = true } }"#,
+        ),
+        rule(
+            "team",
+            r#"{ manifest = { path = "package.metadata.acme", min-len = 3 } }"#,
+        ),
+        rule(
+            "inline",
+            r#"{ manifest = { path = "package.metadata.inline.k", equals = 2 } }"#,
+        ),
+        rule(
+            "keywords",
+            r#"{ manifest = { path = "package.keywords", max-len = 1 } }"#,
+        ),
+        rule(
+            "old-edition",
+            r#"{ manifest = { path = "package.edition", version = "<2021" } }"#,
+        ),
+        rule(
+            "no-win",
+            r#"{ not = { dependency = { name = ["win*"], kinds = ["dev"] } } }"#,
+        ),
+        rule(
+            "no-tokio",
+            r#"{ not = { dependency = { name = ["tokio"] } } }"#,
+        ),
+        rule("has-serde", r#"{ dependency = { name = ["serde"] } }"#),
+    ]
+    .concat();
+    let manifests = [
+        GOOD,
+        "edition = \"2021\"\nmetadata.inline = { k = 1 }\n[dependencies]\nrt = { package = \"Tokio\", version = \"1\" }\n\
+         [target.'cfg(windows)'.dev_dependencies]\nwinapi = \"0.3\"\n",
+        "description = \"d\"\nkeywords = []\n[package.metadata]\ninline.k = 2\n",
+    ];
+    for rest in manifests {
+        let with_tree = judge(&format!("{tree}{rules_text}"), krate("k", "1.0.0", rest));
+        let without = judge(&rules_text, krate("k", "1.0.0", rest));
+        assert!(!without.findings.is_empty());
+        assert_eq!(render(&with_tree), render(&without), "{rest}");
+    }
+}
