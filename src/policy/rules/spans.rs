@@ -19,6 +19,7 @@
 //! `toml` already parsed (the packaged manifest).
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::ops::Range;
 
 use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
@@ -26,6 +27,14 @@ use toml_parser::{ParseError, Source};
 
 use crate::diag::Location;
 use crate::diag::locate::line_col;
+
+/// The events of a dotted key and the `=` after it.
+const KEY: &[EventKind] = &[
+    EventKind::SimpleKey,
+    EventKind::KeySep,
+    EventKind::Whitespace,
+    EventKind::KeyValSep,
+];
 
 /// Deepest nesting of arrays and inline tables, as `toml` allows.
 const MAX_DEPTH: u32 = 80;
@@ -109,8 +118,11 @@ impl<'a> Spans<'a> {
         if path.is_empty() {
             return None;
         }
-        let mut section: Vec<Key<'a>> = Vec::new();
         let mut implied = None;
+        // Key-values add to what the path leads to only in a table the
+        // path goes on under (at first the root table).
+        let mut under = true;
+        let mut section: Vec<Key<'a>> = Vec::new();
         let mut i = 0;
         while let Some(event) = self.events.get(i) {
             let step = match event.kind() {
@@ -120,7 +132,9 @@ impl<'a> Spans<'a> {
                     let header = event.span().start()..close.span().end();
                     let array = event.kind() == EventKind::ArrayTableOpen;
                     section = keys;
-                    match compare(&section, path) {
+                    let order = compare(&section, path);
+                    under = matches!(order, Order::Shorter);
+                    match order {
                         Order::Same => Step::Done(Some(Found::Table(header))),
                         Order::Longer => {
                             implied.get_or_insert_with(|| section[path.len() - 1].1.clone());
@@ -130,7 +144,8 @@ impl<'a> Spans<'a> {
                         Order::Shorter | Order::Apart => Step::Next(next),
                     }
                 }
-                EventKind::SimpleKey => self.key_value(i, &section, path, &mut implied),
+                EventKind::SimpleKey if under => self.key_value(i, &section, path, &mut implied),
+                EventKind::SimpleKey => Step::Next(self.value_end(self.skip(i, KEY))),
                 _ => Step::Next(i + 1),
             };
             match step {
@@ -141,7 +156,9 @@ impl<'a> Spans<'a> {
         implied.map(Found::Table)
     }
 
-    /// One `key = value` starting at event `i`, under the table `base`.
+    /// One `key = value` starting at event `i`, in the table `base` that
+    /// the path goes on under. Keys are decoded only while they agree
+    /// with the path.
     fn key_value(
         &self,
         i: usize,
@@ -149,27 +166,46 @@ impl<'a> Spans<'a> {
         path: &[&str],
         implied: &mut Option<Range<usize>>,
     ) -> Step {
-        let (keys, after_keys) = self.keys(i);
-        let start = self.skip(after_keys, &[EventKind::KeyValSep, EventKind::Whitespace]);
+        let (mut len, mut agree, mut last) = (base.len(), true, None);
+        let mut j = i;
+        while let Some(event) = self.events.get(j) {
+            match event.kind() {
+                EventKind::SimpleKey => {
+                    if agree && len < path.len() {
+                        agree = self.key(event) == path[len];
+                        let span = event.span();
+                        last = Some(span.start()..span.end());
+                    }
+                    len += 1;
+                }
+                EventKind::KeySep | EventKind::Whitespace => {}
+                _ => break,
+            }
+            j += 1;
+        }
+        let start = self.skip(j, &[EventKind::KeyValSep, EventKind::Whitespace]);
         let Some(first) = self.events.get(start) else {
             return Step::Done(None);
         };
         let end = self.value_end(start);
-        let span = first.span().start()..self.events[end - 1].span().end();
-        let full: Vec<Key<'a>> = base.iter().cloned().chain(keys).collect();
-        match compare(&full, path) {
-            Order::Same => Step::Done(Some(Found::Value(span))),
-            Order::Longer => {
-                if path.len() > base.len() {
-                    implied.get_or_insert_with(|| full[path.len() - 1].1.clone());
+        match (agree, len.cmp(&path.len())) {
+            (false, _) => Step::Next(end),
+            (true, Ordering::Equal) => {
+                let span = first.span().start()..self.events[end - 1].span().end();
+                Step::Done(Some(Found::Value(span)))
+            }
+            (true, Ordering::Greater) => {
+                if let Some(key) = last {
+                    implied.get_or_insert(key);
                 }
                 Step::Next(end)
             }
-            Order::Shorter if first.kind() == EventKind::InlineTableOpen => {
+            (true, Ordering::Less) if first.kind() == EventKind::InlineTableOpen => {
+                let mut full = base.to_vec();
+                full.extend(self.keys(i).0);
                 self.inline_table(start + 1, end - 1, &full, path, implied)
             }
-            Order::Shorter => Step::Done(None),
-            Order::Apart => Step::Next(end),
+            (true, Ordering::Less) => Step::Done(None),
         }
     }
 
@@ -198,6 +234,15 @@ impl<'a> Spans<'a> {
         Step::Done(implied.clone().map(Found::Table))
     }
 
+    /// One simple key, decoded.
+    fn key(&self, event: &Event) -> Cow<'a, str> {
+        let mut decoded = Cow::Borrowed("");
+        if let Some(raw) = self.source.get(event) {
+            raw.decode_key(&mut decoded, &mut ());
+        }
+        decoded
+    }
+
     /// The dotted key starting at event `i`, decoded, and the event after
     /// it (past a header's closing bracket).
     fn keys(&self, mut i: usize) -> (Vec<Key<'a>>, usize) {
@@ -205,12 +250,8 @@ impl<'a> Spans<'a> {
         while let Some(event) = self.events.get(i) {
             match event.kind() {
                 EventKind::SimpleKey => {
-                    let mut decoded = Cow::Borrowed("");
-                    if let Some(raw) = self.source.get(event) {
-                        raw.decode_key(&mut decoded, &mut ());
-                    }
                     let span = event.span();
-                    keys.push((decoded, span.start()..span.end()));
+                    keys.push((self.key(event), span.start()..span.end()));
                 }
                 EventKind::KeySep | EventKind::Whitespace => {}
                 EventKind::StdTableClose | EventKind::ArrayTableClose => return (keys, i + 1),

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{Ctx, Report};
+use crate::crate_file::Entry;
 
 /// crates.io's limit on the `.crate` file.
 pub const DEFAULT_MAX_COMPRESSED: u64 = 10 * 1024 * 1024;
@@ -13,13 +14,7 @@ pub const DEFAULT_MAX_COMPRESSED: u64 = 10 * 1024 * 1024;
 /// about 3-10×); a bomb is in the thousands.
 pub const DEFAULT_MAX_RATIO: u64 = 200;
 
-/// Names Windows reserves for devices, in any case, with any extension.
-const WINDOWS_DEVICES: &[&str] = &[
-    "con", "prn", "aux", "nul", "conin$", "conout$", "com0", "com1", "com2", "com3", "com4",
-    "com5", "com6", "com7", "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6",
-    "lpt7", "lpt8", "lpt9",
-];
-/// Length of the longest name in [`WINDOWS_DEVICES`] (`conout$`).
+/// Length of the longest Windows device name (`conout$`).
 const LONGEST_DEVICE: usize = 7;
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
@@ -67,12 +62,10 @@ fn sizes(ctx: &mut Ctx<'_>) {
 /// Why a path component cannot exist on Windows, if it cannot.
 fn windows_problem(component: &str) -> Option<&'static str> {
     let stem = component
-        .split('.')
-        .next()
-        .unwrap_or(component)
+        .split_once('.')
+        .map_or(component, |(stem, _)| stem)
         .trim_end_matches(' ');
-    if stem.len() <= LONGEST_DEVICE && WINDOWS_DEVICES.iter().any(|d| stem.eq_ignore_ascii_case(d))
-    {
+    if is_device(stem) {
         return Some("is a Windows device name");
     }
     if component.ends_with('.') || component.ends_with(' ') {
@@ -86,6 +79,24 @@ fn windows_problem(component: &str) -> Option<&'static str> {
         return Some("contains a character Windows forbids in file names");
     }
     None
+}
+
+/// Whether `stem` is a name Windows reserves for a device (in any case,
+/// with any extension): `con`, `prn`, `aux`, `nul`, `conin$`, `conout$`,
+/// `com0`-`com9`, `lpt0`-`lpt9`.
+fn is_device(stem: &str) -> bool {
+    let mut lower = [0; LONGEST_DEVICE];
+    let Some(folded) = lower.get_mut(..stem.len()) else {
+        return false;
+    };
+    for (to, from) in folded.iter_mut().zip(stem.bytes()) {
+        *to = from.to_ascii_lowercase();
+    }
+    match &*folded {
+        b"con" | b"prn" | b"aux" | b"nul" | b"conin$" | b"conout$" => true,
+        [b'c', b'o', b'm', digit] | [b'l', b'p', b't', digit] => digit.is_ascii_digit(),
+        _ => false,
+    }
 }
 
 fn windows_paths(ctx: &mut Ctx<'_>) {
@@ -112,17 +123,41 @@ fn windows_paths(ctx: &mut Ctx<'_>) {
     }
 }
 
+/// Whether folding case may change `path` (it holds an uppercase or a
+/// non-ASCII character).
+fn may_fold(path: &str) -> bool {
+    path.bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+}
+
+/// Whether two entries may differ only in case. One of two such paths
+/// changes when folded (paths are unique): it folds to a path that folds
+/// to itself, or two of them fold alike. The few folded paths are
+/// compared with every path, without hashing them all.
+fn may_collide(entries: &[Entry]) -> bool {
+    let folded: Vec<String> = entries
+        .iter()
+        .filter(|e| may_fold(&e.path))
+        .map(|e| e.path.to_lowercase())
+        .collect();
+    folded
+        .iter()
+        .enumerate()
+        .any(|(i, f)| folded[i + 1..].contains(f))
+        || entries
+            .iter()
+            .filter(|e| !may_fold(&e.path))
+            .any(|e| folded.contains(&e.path))
+}
+
 fn case_collisions(ctx: &mut Ctx<'_>) {
+    if !may_collide(&ctx.krate.entries) {
+        return;
+    }
     let mut seen: HashMap<Cow<'_, str>, &str> = HashMap::with_capacity(ctx.krate.entries.len());
     let mut collisions = Vec::new();
     for e in &ctx.krate.entries {
-        // Most paths are lowercase ASCII already: only the others are
-        // copied to be folded.
-        let folded = if e
-            .path
-            .bytes()
-            .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
-        {
+        let folded = if may_fold(&e.path) {
             Cow::Owned(e.path.to_lowercase())
         } else {
             Cow::Borrowed(e.path.as_str())
@@ -207,11 +242,37 @@ mod tests {
     }
 
     #[test]
-    fn longest_device_name_is_the_bound() {
-        let longest = super::WINDOWS_DEVICES.iter().map(|d| d.len()).max();
-        assert_eq!(longest, Some(super::LONGEST_DEVICE));
-        assert!(super::windows_problem("CONOUT$.txt").is_some());
-        assert!(super::windows_problem("console").is_none());
+    fn device_names_in_any_case_with_any_extension() {
+        for name in [
+            "con",
+            "PRN",
+            "Aux",
+            "nul.txt",
+            "conin$",
+            "CONOUT$.log",
+            "com0",
+            "lpt9.x",
+        ] {
+            assert!(super::windows_problem(name).is_some(), "{name}");
+        }
+        for name in ["console", "com", "comx", "lpt10", "nul_", "conout", "src"] {
+            assert!(super::windows_problem(name).is_none(), "{name}");
+        }
+    }
+
+    #[test]
+    fn collisions_are_found_among_folded_paths() {
+        let entries =
+            |paths: &[&str]| -> Vec<_> { paths.iter().map(|p| file(p, 1, b"")).collect() };
+        assert!(super::may_collide(&entries(&["src/A.rs", "x", "src/a.RS"])));
+        assert!(super::may_collide(&entries(&["É.md", "é.md"])));
+        assert!(super::may_collide(&entries(&["a/b", "A/b"])));
+        assert!(!super::may_collide(&entries(&[
+            "Cargo.toml",
+            "README.md",
+            "src/lib.rs"
+        ])));
+        assert!(!super::may_collide(&entries(&["é.md", "e.md"])));
     }
 
     #[test]
