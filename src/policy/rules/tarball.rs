@@ -6,7 +6,6 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{Ctx, Report};
-use crate::crate_file::Entry;
 
 /// crates.io's limit on the `.crate` file.
 pub const DEFAULT_MAX_COMPRESSED: u64 = 10 * 1024 * 1024;
@@ -130,33 +129,11 @@ fn may_fold(path: &str) -> bool {
         .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
 }
 
-/// Whether two entries may differ only in case. One of two such paths
-/// changes when folded (paths are unique): it folds to a path that folds
-/// to itself, or two of them fold alike. The few folded paths are
-/// compared with every path, without hashing them all.
-fn may_collide(entries: &[Entry]) -> bool {
-    let folded: Vec<String> = entries
-        .iter()
-        .filter(|e| may_fold(&e.path))
-        .map(|e| e.path.to_lowercase())
-        .collect();
-    folded
-        .iter()
-        .enumerate()
-        .any(|(i, f)| folded[i + 1..].contains(f))
-        || entries
-            .iter()
-            .filter(|e| !may_fold(&e.path))
-            .any(|e| folded.contains(&e.path))
-}
-
 fn case_collisions(ctx: &mut Ctx<'_>) {
-    if !may_collide(&ctx.krate.entries) {
-        return;
-    }
     let mut seen: HashMap<Cow<'_, str>, &str> = HashMap::with_capacity(ctx.krate.entries.len());
     let mut collisions = Vec::new();
     for e in &ctx.krate.entries {
+        // Most paths fold to themselves: only the others are copied.
         let folded = if may_fold(&e.path) {
             Cow::Owned(e.path.to_lowercase())
         } else {
@@ -258,21 +235,6 @@ mod tests {
         for name in ["console", "com", "comx", "lpt10", "nul_", "conout", "src"] {
             assert!(super::windows_problem(name).is_none(), "{name}");
         }
-    }
-
-    #[test]
-    fn collisions_are_found_among_folded_paths() {
-        let entries =
-            |paths: &[&str]| -> Vec<_> { paths.iter().map(|p| file(p, 1, b"")).collect() };
-        assert!(super::may_collide(&entries(&["src/A.rs", "x", "src/a.RS"])));
-        assert!(super::may_collide(&entries(&["É.md", "é.md"])));
-        assert!(super::may_collide(&entries(&["a/b", "A/b"])));
-        assert!(!super::may_collide(&entries(&[
-            "Cargo.toml",
-            "README.md",
-            "src/lib.rs"
-        ])));
-        assert!(!super::may_collide(&entries(&["é.md", "e.md"])));
     }
 
     #[test]
