@@ -156,6 +156,15 @@ impl<'a> Spans<'a> {
         implied.map(Found::Table)
     }
 
+    /// Whether some key anywhere in the text (in a header, a key-value or
+    /// an inline table) is one of `names`.
+    pub fn has_key(&self, names: &[&str]) -> bool {
+        self.events
+            .iter()
+            .filter(|e| e.kind() == EventKind::SimpleKey)
+            .any(|e| names.contains(&self.key(e).as_ref()))
+    }
+
     /// One `key = value` starting at event `i`, in the table `base` that
     /// the path goes on under. Keys are decoded only while they agree
     /// with the path.

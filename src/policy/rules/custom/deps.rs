@@ -217,11 +217,16 @@ impl DepFilter {
     }
 
     pub(super) fn eval(&self, input: &Input<'_, '_>) -> Outcome {
-        if self.file == ManifestFile::Packaged
-            && !input.has_tree()
-            && !self.may_name(&input.krate().manifest.toml)
-        {
-            return Outcome::new(false, None);
+        if !input.has_tree(self.file) {
+            let excluded = match self.file {
+                ManifestFile::Packaged => !self.may_name(&input.krate().manifest.toml),
+                ManifestFile::Orig => input
+                    .spans(self.file)
+                    .is_some_and(|spans| !self.required_keys().iter().all(|k| spans.has_key(k))),
+            };
+            if excluded {
+                return Outcome::new(false, None);
+            }
         }
         let Some((_, table)) = input.manifest(self.file) else {
             return Outcome::new(false, None);
@@ -240,6 +245,32 @@ impl DepFilter {
 
     pub(super) fn describe(&self, pad: &str, out: &mut String) {
         let _ = writeln!(out, "{pad}a dependency {self}");
+    }
+
+    /// Keys a dependency must have to match: for each list, one of its
+    /// keys. When the text has no such key anywhere, nothing matches.
+    fn required_keys(&self) -> Vec<&'static [&'static str]> {
+        let mut out: Vec<&[&str]> = Vec::new();
+        match (
+            self.source.contains(&Source::Git),
+            self.source.contains(&Source::Path),
+            self.source.contains(&Source::Registry),
+        ) {
+            (_, _, true) | (false, false, false) => {}
+            (true, false, false) => out.push(&["git"]),
+            (false, true, false) => out.push(&["path"]),
+            (true, true, false) => out.push(&["git", "path"]),
+        }
+        if !self.features.is_empty() {
+            out.push(&["features"]);
+        }
+        if self.optional == Some(true) {
+            out.push(&["optional"]);
+        }
+        if self.default_features == Some(false) {
+            out.push(&["default-features", "default_features"]);
+        }
+        out
     }
 
     /// Whether some dependency of the packaged manifest, typed by cargo's

@@ -33,7 +33,7 @@ use toml::de::{DeTable, DeValue};
 
 pub use condition::Condition;
 
-use super::spans::Found;
+use super::spans::{Found, Spans};
 use super::{Ctx, Report};
 use crate::crate_file::Keep;
 use crate::diag::Location;
@@ -144,6 +144,9 @@ pub(crate) fn keep(rules: &[CustomRule]) -> Keep {
 pub(super) struct Input<'c, 'a> {
     ctx: &'c Ctx<'a>,
     orig: OnceCell<Option<Spanned<DeTable<'a>>>>,
+    /// `Cargo.toml.orig`'s parser events, for a dependency filter's
+    /// look at its keys before the tree.
+    orig_spans: OnceCell<Option<Spans<'a>>>,
 }
 
 /// What a path of keys leads to, looked up without the tree.
@@ -190,21 +193,45 @@ impl<'a> Input<'_, 'a> {
         self.ctx.krate
     }
 
-    /// Whether the packaged manifest was parsed into a tree already (then
-    /// looking in it costs less than any shortcut).
-    fn has_tree(&self) -> bool {
-        self.ctx.tree.get().is_some()
+    /// Whether `file` was parsed into a tree already (then looking in it
+    /// costs less than any shortcut).
+    fn has_tree(&self, file: ManifestFile) -> bool {
+        match file {
+            ManifestFile::Packaged => self.ctx.tree.get().is_some(),
+            ManifestFile::Orig => self.orig.get().is_some(),
+        }
+    }
+
+    /// The parser events of `file`; `None` when it is missing, was not
+    /// kept, or does not parse.
+    fn spans(&self, file: ManifestFile) -> Option<&Spans<'a>> {
+        match file {
+            ManifestFile::Packaged => self.ctx.spans(),
+            ManifestFile::Orig => self
+                .orig_spans
+                .get_or_init(|| self.orig_text().and_then(Spans::new))
+                .as_ref(),
+        }
+    }
+
+    /// The text of `Cargo.toml.orig`, if kept and UTF-8.
+    fn orig_text(&self) -> Option<&'a str> {
+        self.ctx
+            .krate
+            .kept
+            .get("Cargo.toml.orig")
+            .and_then(|b| std::str::from_utf8(b).ok())
     }
 
     /// The value at `keys` in the packaged manifest, found without parsing
     /// the manifest into a tree; `None` when only the tree can tell
     /// (another file, a table made by headers, a tree already parsed).
     fn value_at(&self, file: ManifestFile, keys: &[&str]) -> Option<Lookup<'a>> {
-        if file != ManifestFile::Packaged || self.has_tree() {
+        if file != ManifestFile::Packaged || self.has_tree(file) {
             return None;
         }
         let text = self.ctx.krate.manifest_text.as_str();
-        match self.ctx.spans()?.find(keys) {
+        match self.spans(file)?.find(keys) {
             None => Some(Lookup::Absent),
             Some(Found::Value(span)) => DeValue::parse(text.get(span)?).ok().map(Lookup::Value),
             Some(Found::Table(_)) => None,
@@ -219,12 +246,7 @@ impl<'a> Input<'_, 'a> {
                 Some((self.ctx.krate.manifest_text.as_str(), self.ctx.tree()?))
             }
             ManifestFile::Orig => {
-                let text = self
-                    .ctx
-                    .krate
-                    .kept
-                    .get("Cargo.toml.orig")
-                    .and_then(|b| std::str::from_utf8(b).ok());
+                let text = self.orig_text();
                 let table = self
                     .orig
                     .get_or_init(|| text.and_then(|t| DeTable::parse(t).ok()))
@@ -253,6 +275,7 @@ pub(super) fn check(rules: &[CustomRule], ctx: &mut Ctx<'_>) {
         let input = Input {
             ctx,
             orig: OnceCell::new(),
+            orig_spans: OnceCell::new(),
         };
         for rule in rules.iter().filter(|r| r.applies_to(&ctx.canonical)) {
             let level = ctx

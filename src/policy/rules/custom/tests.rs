@@ -322,3 +322,42 @@ fn shortcuts_answer_as_the_tree_does() {
         assert_eq!(render(&with_tree), render(&without), "{rest}");
     }
 }
+
+#[test]
+fn original_manifest_keys_are_looked_at_before_the_tree() {
+    // A filter on Cargo.toml.orig first looks for the keys a match needs
+    // (`git` or `path` here, `features`): the findings are those the tree
+    // gives when a rule before it (`tree`) parsed it.
+    let tree = rule(
+        "tree",
+        r#"{ manifest = { file = "Cargo.toml.orig", path = "*", select = "some", present = true } }"#,
+    );
+    let rules_text = [
+        rule("no-git", r#"{ not = { dependency = { file = "Cargo.toml.orig", source = ["git", "path"], has-version = false } } }"#),
+        rule("rt", r#"{ dependency = { file = "Cargo.toml.orig", features = ["rt"] } }"#),
+    ]
+    .concat();
+    let origs: [&[u8]; 6] = [
+        b"[package]\nname = \"k\"\n[dependencies]\nx = { git = \"https://example.com/x\" }\n",
+        b"[package]\nname = \"k\"\n[lib]\npath = \"src/lib.rs\"\n[dependencies]\ny = \"1\"\n",
+        b"[package]\nname = \"k\"\n[dependencies]\nx.path = \"../x\"\nz = { version = \"1\", features = [\"rt\"] }\n",
+        b"[package]\nname = \"k\"\n[target.'cfg(unix)'.build-dependencies.\"x\"]\n\"p\\u0061th\" = \"../x\"\n",
+        b"[package\n",
+        b"[package]\nname = \"k\"\n",
+    ];
+    for orig in origs {
+        let with = |text: &str| {
+            let mut k = krate("k", "1.0.0", "");
+            k.kept.insert("Cargo.toml.orig".into(), orig.to_vec());
+            let mut findings = judge(text, k).findings;
+            findings.retain(|f| f.rule != "tree");
+            findings
+        };
+        let text = String::from_utf8_lossy(orig);
+        assert_eq!(
+            with(&format!("{tree}{rules_text}")),
+            with(&rules_text),
+            "{text}"
+        );
+    }
+}
