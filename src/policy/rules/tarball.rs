@@ -58,21 +58,20 @@ fn sizes(ctx: &mut Ctx<'_>) {
     }
 }
 
-/// Why a path component cannot exist on Windows, if it cannot.
-fn windows_problem(component: &str) -> Option<&'static str> {
-    let stem = component
-        .split_once('.')
-        .map_or(component, |(stem, _)| stem)
-        .trim_end_matches(' ');
-    if is_device(stem) {
+/// Why a path component cannot exist on Windows, if it cannot. Every
+/// byte that matters is ASCII, and no byte of a multi-byte UTF-8
+/// character is: components are looked at as bytes.
+fn windows_problem(component: &[u8]) -> Option<&'static str> {
+    let stem = component.split(|b| *b == b'.').next().unwrap_or(component);
+    // Trailing spaces of the stem do not count (`con .txt`).
+    let kept = stem.iter().rposition(|b| *b != b' ').map_or(0, |i| i + 1);
+    if is_device(&stem[..kept]) {
         return Some("is a Windows device name");
     }
-    if component.ends_with('.') || component.ends_with(' ') {
+    if matches!(component.last(), Some(b'.' | b' ')) {
         return Some("ends in a dot or a space");
     }
-    // Every forbidden character is ASCII, and no byte of a multi-byte
-    // UTF-8 character is: bytes tell as well as characters.
-    if component.bytes().any(|b| {
+    if component.iter().any(|&b| {
         matches!(b, b'<' | b'>' | b':' | b'"' | b'|' | b'?' | b'*' | b'\\') || b.is_ascii_control()
     }) {
         return Some("contains a character Windows forbids in file names");
@@ -83,12 +82,12 @@ fn windows_problem(component: &str) -> Option<&'static str> {
 /// Whether `stem` is a name Windows reserves for a device (in any case,
 /// with any extension): `con`, `prn`, `aux`, `nul`, `conin$`, `conout$`,
 /// `com0`-`com9`, `lpt0`-`lpt9`.
-fn is_device(stem: &str) -> bool {
+fn is_device(stem: &[u8]) -> bool {
     let mut lower = [0; LONGEST_DEVICE];
     let Some(folded) = lower.get_mut(..stem.len()) else {
         return false;
     };
-    for (to, from) in folded.iter_mut().zip(stem.bytes()) {
+    for (to, from) in folded.iter_mut().zip(stem) {
         *to = from.to_ascii_lowercase();
     }
     match &*folded {
@@ -105,7 +104,8 @@ fn windows_paths(ctx: &mut Ctx<'_>) {
         .iter()
         .filter_map(|e| {
             e.path
-                .split('/')
+                .as_bytes()
+                .split(|b| *b == b'/')
                 .find_map(windows_problem)
                 .map(|why| (e.path.clone(), why))
         })
@@ -229,11 +229,14 @@ mod tests {
             "CONOUT$.log",
             "com0",
             "lpt9.x",
+            "con .rs",
         ] {
-            assert!(super::windows_problem(name).is_some(), "{name}");
+            assert!(super::windows_problem(name.as_bytes()).is_some(), "{name}");
         }
-        for name in ["console", "com", "comx", "lpt10", "nul_", "conout", "src"] {
-            assert!(super::windows_problem(name).is_none(), "{name}");
+        for name in [
+            "console", "com", "comx", "lpt10", "nul_", "conout", "src", " con",
+        ] {
+            assert!(super::windows_problem(name.as_bytes()).is_none(), "{name}");
         }
     }
 
