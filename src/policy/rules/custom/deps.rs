@@ -16,6 +16,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::super::spans;
 use super::condition::{Outcome, Witness};
 use super::{Input, ManifestFile};
 use crate::crate_name::canonical;
@@ -220,9 +221,12 @@ impl DepFilter {
         if !input.has_tree(self.file) {
             let excluded = match self.file {
                 ManifestFile::Packaged => !self.may_name(&input.krate().manifest.toml),
-                ManifestFile::Orig => input
-                    .spans(self.file)
-                    .is_some_and(|spans| !self.required_keys().iter().all(|k| spans.has_key(k))),
+                ManifestFile::Orig => input.orig_text().is_some_and(|text| {
+                    !self
+                        .required_keys()
+                        .iter()
+                        .all(|keys| spans::may_have_key(text, keys))
+                }),
             };
             if excluded {
                 return Outcome::new(false, None);

@@ -33,7 +33,7 @@ use toml::de::{DeTable, DeValue};
 
 pub use condition::Condition;
 
-use super::spans::{Found, Spans};
+use super::spans::Found;
 use super::{Ctx, Report};
 use crate::crate_file::Keep;
 use crate::diag::Location;
@@ -144,9 +144,6 @@ pub(crate) fn keep(rules: &[CustomRule]) -> Keep {
 pub(super) struct Input<'c, 'a> {
     ctx: &'c Ctx<'a>,
     orig: OnceCell<Option<Spanned<DeTable<'a>>>>,
-    /// `Cargo.toml.orig`'s parser events, for a dependency filter's
-    /// look at its keys before the tree.
-    orig_spans: OnceCell<Option<Spans<'a>>>,
 }
 
 /// What a path of keys leads to, looked up without the tree.
@@ -202,18 +199,6 @@ impl<'a> Input<'_, 'a> {
         }
     }
 
-    /// The parser events of `file`; `None` when it is missing, was not
-    /// kept, or does not parse.
-    fn spans(&self, file: ManifestFile) -> Option<&Spans<'a>> {
-        match file {
-            ManifestFile::Packaged => self.ctx.spans(),
-            ManifestFile::Orig => self
-                .orig_spans
-                .get_or_init(|| self.orig_text().and_then(Spans::new))
-                .as_ref(),
-        }
-    }
-
     /// The text of `Cargo.toml.orig`, if kept and UTF-8.
     fn orig_text(&self) -> Option<&'a str> {
         self.ctx
@@ -231,7 +216,7 @@ impl<'a> Input<'_, 'a> {
             return None;
         }
         let text = self.ctx.krate.manifest_text.as_str();
-        match self.spans(file)?.find(keys) {
+        match self.ctx.spans()?.find(keys) {
             None => Some(Lookup::Absent),
             Some(Found::Value(span)) => DeValue::parse(text.get(span)?).ok().map(Lookup::Value),
             Some(Found::Table(_)) => None,
@@ -275,7 +260,6 @@ pub(super) fn check(rules: &[CustomRule], ctx: &mut Ctx<'_>) {
         let input = Input {
             ctx,
             orig: OnceCell::new(),
-            orig_spans: OnceCell::new(),
         };
         for rule in rules.iter().filter(|r| r.applies_to(&ctx.canonical)) {
             let level = ctx
