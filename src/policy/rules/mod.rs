@@ -21,7 +21,7 @@ mod tarball;
 pub(crate) mod testing;
 mod versions;
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::{HashMap, HashSet};
 
 use toml::Spanned;
@@ -32,7 +32,11 @@ use super::state::{Change, RegistryState, Upload};
 use super::{Level, Policy};
 use crate::crate_file::CrateFile;
 use crate::diag::{Finding, Location, Severity, Verdict, locate};
-use spans::Spans;
+use spans::{Found, Spans};
+
+/// Look-ups in a packaged manifest's parser events, per crate, before
+/// the manifest is parsed into a tree for the rest.
+const MAX_SCANS: usize = 16;
 
 /// Judges every upload of a push. Pure: same inputs, same verdict.
 ///
@@ -147,6 +151,8 @@ pub(crate) struct Ctx<'a> {
     /// The packaged manifest's parser events, once, on the first finding
     /// that points into it while there is no tree.
     spans: OnceCell<Option<Spans<'a>>>,
+    /// Look-ups made in `spans`.
+    scans: Cell<usize>,
     findings: &'a mut Vec<Finding>,
 }
 
@@ -168,6 +174,7 @@ impl<'a> Ctx<'a> {
             manifest_path: format!("{}-{}/Cargo.toml", m.name, m.version),
             tree: OnceCell::new(),
             spans: OnceCell::new(),
+            scans: Cell::new(0),
             findings,
         }
     }
@@ -212,26 +219,47 @@ impl<'a> Ctx<'a> {
         self.tree.get_or_init(|| DeTable::parse(text).ok()).as_ref()
     }
 
-    /// The packaged manifest's parser events (once).
-    fn spans(&self) -> Option<&Spans<'a>> {
+    /// What `key` leads to in the packaged manifest, from the parser's
+    /// events (lexed once), unless the tree should answer: a rule parsed
+    /// it already, or [`MAX_SCANS`] look-ups (each a walk over every
+    /// event) were made, so that many look-ups cost one parse and a walk
+    /// down the tree each.
+    fn scan(&self, key: &[&str]) -> Scan {
+        if self.tree.get().is_some() || self.scans.get() >= MAX_SCANS {
+            return Scan::Tree;
+        }
+        self.scans.set(self.scans.get() + 1);
         let text = self.krate.manifest_text.as_str();
-        self.spans.get_or_init(|| Spans::new(text)).as_ref()
+        match self.spans.get_or_init(|| Spans::new(text)) {
+            Some(spans) => spans.find(key).map_or(Scan::Missing, Scan::At),
+            None => Scan::Tree,
+        }
     }
 
-    /// Where `key` is in the packaged manifest: in the tree when a rule
-    /// already parsed one, else from the parser's events.
+    /// Where `key` is in the packaged manifest.
     fn locate(&self, key: &[&str]) -> Option<Location> {
         let text = self.krate.manifest_text.as_str();
-        match self.tree.get() {
-            Some(tree) => locate::locate_in(tree.as_ref()?, text, &self.manifest_path, key),
-            None => Some(spans::location(
+        match self.scan(key) {
+            Scan::At(found) => Some(spans::location(
                 text,
                 &self.manifest_path,
                 key,
-                &self.spans()?.find(key)?.span(),
+                &found.span(),
             )),
+            Scan::Missing => None,
+            Scan::Tree => locate::locate_in(self.tree()?, text, &self.manifest_path, key),
         }
     }
+}
+
+/// A look-up in a packaged manifest's parser events.
+pub(crate) enum Scan {
+    /// The key leads here.
+    At(Found),
+    /// The key leads nowhere.
+    Missing,
+    /// The tree should answer.
+    Tree,
 }
 
 /// A finding being built by a rule.
@@ -343,5 +371,29 @@ mod tests {
             .map(|f| (f.krate.clone().expect("a crate"), f.rule))
             .collect();
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn many_findings_in_one_manifest_are_all_located() {
+        // Past MAX_SCANS look-ups the tree answers: the same lines.
+        let deps = (0..3 * MAX_SCANS)
+            .map(|i| format!("d{i:02} = \"*\"\n"))
+            .collect::<Vec<_>>()
+            .concat();
+        let k = krate("many", "1.0.0", &format!("[dependencies]\n{deps}"));
+        let first = k
+            .manifest_text
+            .lines()
+            .position(|l| l.starts_with("d00"))
+            .expect("d00");
+        let v = decide(&policy(""), &RegistryState::default(), &[added(k)]);
+        let lines: Vec<usize> = v
+            .findings
+            .iter()
+            .filter(|f| f.rule == "dependency-wildcard")
+            .map(|f| f.location.as_ref().expect("located").line)
+            .collect();
+        let expected: Vec<usize> = (first + 1..=first + 3 * MAX_SCANS).collect();
+        assert_eq!(lines, expected);
     }
 }

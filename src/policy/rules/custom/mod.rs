@@ -34,7 +34,7 @@ use toml::de::{DeTable, DeValue};
 pub use condition::Condition;
 
 use super::spans::Found;
-use super::{Ctx, Report};
+use super::{Ctx, Report, Scan};
 use crate::crate_file::Keep;
 use crate::diag::Location;
 use crate::policy::Level;
@@ -212,14 +212,14 @@ impl<'a> Input<'_, 'a> {
     /// the manifest into a tree; `None` when only the tree can tell
     /// (another file, a table made by headers, a tree already parsed).
     fn value_at(&self, file: ManifestFile, keys: &[&str]) -> Option<Lookup<'a>> {
-        if file != ManifestFile::Packaged || self.has_tree(file) {
+        if file != ManifestFile::Packaged {
             return None;
         }
         let text = self.ctx.krate.manifest_text.as_str();
-        match self.ctx.spans()?.find(keys) {
-            None => Some(Lookup::Absent),
-            Some(Found::Value(span)) => DeValue::parse(text.get(span)?).ok().map(Lookup::Value),
-            Some(Found::Table(_)) => None,
+        match self.ctx.scan(keys) {
+            Scan::Missing => Some(Lookup::Absent),
+            Scan::At(Found::Value(span)) => DeValue::parse(text.get(span)?).ok().map(Lookup::Value),
+            Scan::At(Found::Table(_)) | Scan::Tree => None,
         }
     }
 
