@@ -7,8 +7,13 @@ use std::collections::BTreeMap;
 
 /// One dependency as packaged.
 pub(super) struct Dep<'a> {
-    /// Key path of the dependency's entry, e.g. `["dependencies", "foo"]`.
-    pub path: Vec<String>,
+    /// The `[target.'…']` key the dependency's table is under, if any.
+    target: Option<&'a str>,
+    /// The dependency's table: `dependencies`, `dev-dependencies` or
+    /// `build-dependencies`.
+    table: &'static str,
+    /// The dependency's key in that table.
+    entry: &'a str,
     /// The crate depended on (`package` when renamed, else the key).
     pub name: &'a str,
     /// The version requirement, if any.
@@ -47,7 +52,7 @@ pub(super) fn all(m: &TomlManifest) -> Vec<Dep<'_>> {
         m.dev_dependencies(),
         m.build_dependencies(),
     ) {
-        push(&mut out, &[kind], table);
+        push(&mut out, None, kind, table);
     }
     for (cfg, platform) in m.target.iter().flatten() {
         for (kind, table) in kinds(
@@ -55,26 +60,29 @@ pub(super) fn all(m: &TomlManifest) -> Vec<Dep<'_>> {
             platform.dev_dependencies(),
             platform.build_dependencies(),
         ) {
-            push(&mut out, &["target", cfg, kind], table);
+            push(&mut out, Some(cfg), kind, table);
         }
     }
     out.retain(|d| !d.ignored);
     out
 }
 
-fn push<'a>(out: &mut Vec<Dep<'a>>, prefix: &[&str], table: Option<&'a Table>) {
+fn push<'a>(
+    out: &mut Vec<Dep<'a>>,
+    target: Option<&'a str>,
+    kind: &'static str,
+    table: Option<&'a Table>,
+) {
     for (key, dep) in table.into_iter().flatten() {
         let InheritableDependency::Value(dep) = dep else {
             continue;
         };
-        let path = prefix
-            .iter()
-            .map(|s| (*s).to_owned())
-            .chain([key.to_string()])
-            .collect();
+        let (entry, table) = (key.as_str(), kind);
         out.push(match dep {
             TomlDependency::Simple(req) => Dep {
-                path,
+                target,
+                table,
+                entry,
                 name: key.as_str(),
                 req: Some(req),
                 registry_index: None,
@@ -82,20 +90,26 @@ fn push<'a>(out: &mut Vec<Dep<'a>>, prefix: &[&str], table: Option<&'a Table>) {
                 ignored: false,
             },
             TomlDependency::Detailed(d) => Dep {
-                path,
+                target,
+                table,
+                entry,
                 name: d.package.as_ref().map_or(key.as_str(), |p| p.as_str()),
                 req: d.version.as_deref(),
                 registry_index: d.registry_index.as_deref(),
                 local: (d.path.is_some() || d.git.is_some()) && d.version.is_none(),
-                ignored: prefix.last() == Some(&"dev-dependencies") && d.version.is_none(),
+                ignored: kind == "dev-dependencies" && d.version.is_none(),
             },
         });
     }
 }
 
 impl Dep<'_> {
-    /// The key path as `&str`s, for `Report::key`.
+    /// Key path of the dependency's entry, e.g. `["dependencies", "foo"]`,
+    /// for `Report::key`.
     pub fn key(&self) -> Vec<&str> {
-        self.path.iter().map(String::as_str).collect()
+        match self.target {
+            Some(cfg) => vec!["target", cfg, self.table, self.entry],
+            None => vec![self.table, self.entry],
+        }
     }
 }

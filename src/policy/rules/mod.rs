@@ -15,12 +15,13 @@ mod metadata;
 mod names;
 mod owners;
 mod sources;
+mod spans;
 mod tarball;
 #[cfg(test)]
 pub(crate) mod testing;
 mod versions;
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::{HashMap, HashSet};
 
 use toml::Spanned;
@@ -31,45 +32,64 @@ use super::state::{Change, RegistryState, Upload};
 use super::{Level, Policy};
 use crate::crate_file::CrateFile;
 use crate::diag::{Finding, Location, Severity, Verdict, locate};
+use spans::{Found, Spans};
+
+/// Look-ups in a packaged manifest's parser events, per crate, before
+/// the manifest is parsed into a tree for the rest.
+const MAX_SCANS: usize = 16;
 
 /// Judges every upload of a push. Pure: same inputs, same verdict.
+///
+/// Uploads are judged on every core: what an upload needs from the ones
+/// before it in the push ([`Earlier`]) is worked out first, in order, so
+/// the findings (kept in upload order) do not depend on the schedule.
 #[must_use]
 pub fn decide(policy: &Policy, state: &RegistryState, uploads: &[Upload]) -> Verdict {
-    let mut findings = Vec::new();
-    let mut push = PushSoFar::default();
-    for upload in uploads {
-        match &upload.read {
-            Err(refusal) => findings.push(Finding {
-                rule: refusal.rule,
-                severity: Severity::Error,
-                file: upload.path.clone(),
-                krate: None,
-                value: refusal.entry.clone(),
-                location: None,
-                policy_key: Some("tarball".to_owned()),
-                message: refusal.message.clone(),
-                help: refusal.help.clone(),
-            }),
-            Ok(krate) => {
-                let canonical = krate.manifest.name.canonical();
-                let settings = policy.settings_for(&canonical);
-                let mut ctx = Ctx::new(&settings, upload, krate, &mut findings);
-                judge(policy, state, &push, &mut ctx);
-                push.record(&canonical, krate);
-            }
-        }
-    }
-    Verdict::from_findings(findings)
+    let jobs: Vec<(&Upload, Earlier)> = uploads.iter().zip(Earlier::of_each(uploads)).collect();
+    let findings = crate::parallel::map(&jobs, |(upload, earlier)| {
+        judge_upload(policy, state, upload, earlier)
+    });
+    Verdict::from_findings(findings.into_iter().flatten().collect())
 }
 
-fn judge(policy: &Policy, state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) {
+/// The findings about one upload.
+fn judge_upload(
+    policy: &Policy,
+    state: &RegistryState,
+    upload: &Upload,
+    earlier: &Earlier,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    match &upload.read {
+        Err(refusal) => findings.push(Finding {
+            rule: refusal.rule,
+            severity: Severity::Error,
+            file: upload.path.clone(),
+            krate: None,
+            value: refusal.entry.clone(),
+            location: None,
+            policy_key: Some("tarball".to_owned()),
+            message: refusal.message.clone(),
+            help: refusal.help.clone(),
+        }),
+        Ok(krate) => {
+            let canonical = krate.manifest.name.canonical();
+            let settings = policy.settings_for(&canonical);
+            let mut ctx = Ctx::new(&settings, upload, krate, canonical, &mut findings);
+            judge(policy, state, earlier, &mut ctx);
+        }
+    }
+    findings
+}
+
+fn judge(policy: &Policy, state: &RegistryState, earlier: &Earlier, ctx: &mut Ctx<'_>) {
     owners::check(policy.owners(), state, ctx);
     if ctx.upload.change == Change::Deleted {
         return;
     }
     tarball::check(ctx);
-    names::check(state, push, ctx);
-    versions::check(state, push, ctx);
+    names::check(state, earlier, ctx);
+    versions::check(state, earlier, ctx);
     metadata::check(ctx);
     licenses::check(ctx);
     sources::check(state, ctx);
@@ -77,23 +97,43 @@ fn judge(policy: &Policy, state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx
     custom::check(policy.custom_rules(), ctx);
 }
 
-/// What earlier uploads of the same push add to the registry.
+/// What the uploads before one in the same push add to the registry, as
+/// far as that upload's crate is concerned.
 #[derive(Debug, Default)]
-pub(crate) struct PushSoFar {
-    /// Canonical name → name as spelled.
-    names: HashMap<String, String>,
-    /// (canonical name, version without build metadata).
-    versions: HashSet<(String, String)>,
+pub(crate) struct Earlier {
+    /// The crate name as an earlier upload spelled it (same canonical
+    /// name), if one did.
+    name: Option<String>,
+    /// Whether an earlier upload has the same version (ignoring build
+    /// metadata) of the crate.
+    version: bool,
 }
 
-impl PushSoFar {
-    fn record(&mut self, canonical: &str, krate: &CrateFile) {
-        let m = &krate.manifest;
-        self.names
-            .entry(canonical.to_owned())
-            .or_insert_with(|| m.name.to_string());
-        self.versions
-            .insert((canonical.to_owned(), versions::without_build(&m.version)));
+impl Earlier {
+    /// One [`Earlier`] per upload, in order.
+    fn of_each(uploads: &[Upload]) -> Vec<Self> {
+        // Canonical name → name as first spelled; (canonical, version
+        // without build metadata).
+        let mut names: HashMap<String, String> = HashMap::new();
+        let mut versions: HashSet<(String, String)> = HashSet::new();
+        let mut out = Vec::with_capacity(uploads.len());
+        for upload in uploads {
+            let Ok(krate) = &upload.read else {
+                out.push(Self::default());
+                continue;
+            };
+            let m = &krate.manifest;
+            let key = (m.name.canonical(), versions::without_build(&m.version));
+            out.push(Self {
+                name: names.get(&key.0).cloned(),
+                version: versions.contains(&key),
+            });
+            names
+                .entry(key.0.clone())
+                .or_insert_with(|| m.name.to_string());
+            versions.insert(key);
+        }
+        out
     }
 }
 
@@ -105,9 +145,14 @@ pub(crate) struct Ctx<'a> {
     pub canonical: String,
     label: String,
     manifest_path: String,
-    /// The packaged manifest parsed with spans, once, on the first finding
-    /// that points into it.
-    spans: OnceCell<Option<Spanned<DeTable<'a>>>>,
+    /// The packaged manifest parsed with spans, once, when a custom rule
+    /// needs its values.
+    tree: OnceCell<Option<Spanned<DeTable<'a>>>>,
+    /// The packaged manifest's parser events, once, on the first finding
+    /// that points into it while there is no tree.
+    spans: OnceCell<Option<Spans<'a>>>,
+    /// Look-ups made in `spans`.
+    scans: Cell<usize>,
     findings: &'a mut Vec<Finding>,
 }
 
@@ -116,6 +161,7 @@ impl<'a> Ctx<'a> {
         settings: &'a Settings,
         upload: &'a Upload,
         krate: &'a CrateFile,
+        canonical: String,
         findings: &'a mut Vec<Finding>,
     ) -> Self {
         let m = &krate.manifest;
@@ -123,10 +169,12 @@ impl<'a> Ctx<'a> {
             settings,
             upload,
             krate,
-            canonical: m.name.canonical(),
+            canonical,
             label: format!("{}@{}", m.name, m.version),
             manifest_path: format!("{}-{}/Cargo.toml", m.name, m.version),
+            tree: OnceCell::new(),
             spans: OnceCell::new(),
+            scans: Cell::new(0),
             findings,
         }
     }
@@ -146,16 +194,9 @@ impl<'a> Ctx<'a> {
         let Some(severity) = level.severity() else {
             return;
         };
-        let text = self.krate.manifest_text.as_str();
         let location = report.location.or_else(|| {
-            report.key.and_then(|key| {
-                let key: Vec<&str> = key.iter().map(String::as_str).collect();
-                let root = self
-                    .spans
-                    .get_or_init(|| DeTable::parse(text).ok())
-                    .as_ref()?;
-                locate::locate_in(root, text, &self.manifest_path, &key)
-            })
+            let key = report.key?;
+            self.locate(&key.iter().map(String::as_str).collect::<Vec<_>>())
         });
         self.findings.push(Finding {
             rule,
@@ -169,6 +210,56 @@ impl<'a> Ctx<'a> {
             help: report.help,
         });
     }
+}
+
+impl<'a> Ctx<'a> {
+    /// The packaged manifest parsed with spans (once).
+    fn tree(&self) -> Option<&Spanned<DeTable<'a>>> {
+        let text = self.krate.manifest_text.as_str();
+        self.tree.get_or_init(|| DeTable::parse(text).ok()).as_ref()
+    }
+
+    /// What `key` leads to in the packaged manifest, from the parser's
+    /// events (lexed once), unless the tree should answer: a rule parsed
+    /// it already, or [`MAX_SCANS`] look-ups (each a walk over every
+    /// event) were made, so that many look-ups cost one parse and a walk
+    /// down the tree each.
+    fn scan(&self, key: &[&str]) -> Scan {
+        if self.tree.get().is_some() || self.scans.get() >= MAX_SCANS {
+            return Scan::Tree;
+        }
+        self.scans.set(self.scans.get() + 1);
+        let text = self.krate.manifest_text.as_str();
+        match self.spans.get_or_init(|| Spans::new(text)) {
+            Some(spans) => spans.find(key).map_or(Scan::Missing, Scan::At),
+            None => Scan::Tree,
+        }
+    }
+
+    /// Where `key` is in the packaged manifest.
+    fn locate(&self, key: &[&str]) -> Option<Location> {
+        let text = self.krate.manifest_text.as_str();
+        match self.scan(key) {
+            Scan::At(found) => Some(spans::location(
+                text,
+                &self.manifest_path,
+                key,
+                &found.span(),
+            )),
+            Scan::Missing => None,
+            Scan::Tree => locate::locate_in(self.tree()?, text, &self.manifest_path, key),
+        }
+    }
+}
+
+/// A look-up in a packaged manifest's parser events.
+pub(crate) enum Scan {
+    /// The key leads here.
+    At(Found),
+    /// The key leads nowhere.
+    Missing,
+    /// The tree should answer.
+    Tree,
 }
 
 /// A finding being built by a rule.
@@ -224,7 +315,7 @@ impl Report {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::{policy, render};
+    use super::testing::{added, krate, policy, render};
     use super::*;
     use crate::crate_file::Refusal;
 
@@ -251,5 +342,58 @@ mod tests {
         let errors =
             Policy::from_str(&format!("schema = 1\n{lowered}"), "p.toml").expect_err("fixed");
         assert!(errors.to_string().contains("always deny"), "{errors}");
+    }
+
+    #[test]
+    fn findings_keep_upload_order_and_see_earlier_uploads() {
+        // Enough uploads that every core judges several; every third one
+        // repeats a name spelled differently, or a version, of the one
+        // before it.
+        let mut uploads = Vec::new();
+        let mut expected = Vec::new();
+        for i in 0..60 {
+            uploads.push(added(krate(&format!("c{i}"), "1.0.0", "")));
+            expected.push((format!("c{i}@1.0.0"), "name-pattern"));
+            if i % 3 == 0 {
+                uploads.push(added(krate(&format!("C{i}"), "1.0.1", "")));
+                expected.push((format!("C{i}@1.0.1"), "name-pattern"));
+                expected.push((format!("C{i}@1.0.1"), "name-collision"));
+                uploads.push(added(krate(&format!("c{i}"), "1.0.0+b", "")));
+                expected.push((format!("c{i}@1.0.0+b"), "name-pattern"));
+                expected.push((format!("c{i}@1.0.0+b"), "version-exists"));
+            }
+        }
+        let p = policy("[names]\npattern = \"^x\"\n");
+        let v = decide(&p, &RegistryState::default(), &uploads);
+        let got: Vec<(String, &str)> = v
+            .findings
+            .iter()
+            .map(|f| (f.krate.clone().expect("a crate"), f.rule))
+            .collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn many_findings_in_one_manifest_are_all_located() {
+        // Past MAX_SCANS look-ups the tree answers: the same lines.
+        let deps = (0..3 * MAX_SCANS)
+            .map(|i| format!("d{i:02} = \"*\"\n"))
+            .collect::<Vec<_>>()
+            .concat();
+        let k = krate("many", "1.0.0", &format!("[dependencies]\n{deps}"));
+        let first = k
+            .manifest_text
+            .lines()
+            .position(|l| l.starts_with("d00"))
+            .expect("d00");
+        let v = decide(&policy(""), &RegistryState::default(), &[added(k)]);
+        let lines: Vec<usize> = v
+            .findings
+            .iter()
+            .filter(|f| f.rule == "dependency-wildcard")
+            .map(|f| f.location.as_ref().expect("located").line)
+            .collect();
+        let expected: Vec<usize> = (first + 1..=first + 3 * MAX_SCANS).collect();
+        assert_eq!(lines, expected);
     }
 }

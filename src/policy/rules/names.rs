@@ -3,7 +3,7 @@
 //! public (crates.io) crate. The character set and length are the
 //! reader's (`crate::crate_name::CrateName`).
 
-use super::{Ctx, PushSoFar, Report};
+use super::{Ctx, Earlier, Report};
 use crate::crate_name::canonical;
 use crate::policy::RegistryState;
 
@@ -15,7 +15,7 @@ const WINDOWS: &[&str] = &[
     "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
-pub(super) fn check(state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) {
+pub(super) fn check(state: &RegistryState, earlier: &Earlier, ctx: &mut Ctx<'_>) {
     let name = ctx.krate.manifest.name.to_string();
     let key = ["package", "name"];
     reserved(ctx, &name);
@@ -24,7 +24,7 @@ pub(super) fn check(state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) 
         .crates
         .get(&ctx.canonical)
         .map(|c| c.name.as_str())
-        .or_else(|| push.names.get(&ctx.canonical).map(String::as_str));
+        .or(earlier.name.as_deref());
     match existing {
         Some(other) if other != name => {
             let (message, help) = (

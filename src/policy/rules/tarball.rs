@@ -2,6 +2,7 @@
 //! compression ratio, paths that break on Windows or on case-insensitive
 //! file systems, and provenance.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{Ctx, Report};
@@ -12,12 +13,8 @@ pub const DEFAULT_MAX_COMPRESSED: u64 = 10 * 1024 * 1024;
 /// about 3-10×); a bomb is in the thousands.
 pub const DEFAULT_MAX_RATIO: u64 = 200;
 
-/// Names Windows reserves for devices, in any case, with any extension.
-const WINDOWS_DEVICES: &[&str] = &[
-    "con", "prn", "aux", "nul", "conin$", "conout$", "com0", "com1", "com2", "com3", "com4",
-    "com5", "com6", "com7", "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6",
-    "lpt7", "lpt8", "lpt9",
-];
+/// Length of the longest Windows device name (`conout$`).
+const LONGEST_DEVICE: usize = 7;
 
 pub(super) fn check(ctx: &mut Ctx<'_>) {
     sizes(ctx);
@@ -61,25 +58,43 @@ fn sizes(ctx: &mut Ctx<'_>) {
     }
 }
 
-/// Why a path component cannot exist on Windows, if it cannot.
-fn windows_problem(component: &str) -> Option<&'static str> {
-    let stem = component
-        .split('.')
-        .next()
-        .unwrap_or(component)
-        .trim_end_matches(' ');
-    if WINDOWS_DEVICES.iter().any(|d| stem.eq_ignore_ascii_case(d)) {
+/// Why a path component cannot exist on Windows, if it cannot. Every
+/// byte that matters is ASCII, and no byte of a multi-byte UTF-8
+/// character is: components are looked at as bytes.
+fn windows_problem(component: &[u8]) -> Option<&'static str> {
+    let stem = component.split(|b| *b == b'.').next().unwrap_or(component);
+    // Trailing spaces of the stem do not count (`con .txt`).
+    let kept = stem.iter().rposition(|b| *b != b' ').map_or(0, |i| i + 1);
+    if is_device(&stem[..kept]) {
         return Some("is a Windows device name");
     }
-    if component.ends_with('.') || component.ends_with(' ') {
+    if matches!(component.last(), Some(b'.' | b' ')) {
         return Some("ends in a dot or a space");
     }
-    if component.chars().any(|c| {
-        matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\') || c.is_ascii_control()
+    if component.iter().any(|&b| {
+        matches!(b, b'<' | b'>' | b':' | b'"' | b'|' | b'?' | b'*' | b'\\') || b.is_ascii_control()
     }) {
         return Some("contains a character Windows forbids in file names");
     }
     None
+}
+
+/// Whether `stem` is a name Windows reserves for a device (in any case,
+/// with any extension): `con`, `prn`, `aux`, `nul`, `conin$`, `conout$`,
+/// `com0`-`com9`, `lpt0`-`lpt9`.
+fn is_device(stem: &[u8]) -> bool {
+    let mut lower = [0; LONGEST_DEVICE];
+    let Some(folded) = lower.get_mut(..stem.len()) else {
+        return false;
+    };
+    for (to, from) in folded.iter_mut().zip(stem) {
+        *to = from.to_ascii_lowercase();
+    }
+    match &*folded {
+        b"con" | b"prn" | b"aux" | b"nul" | b"conin$" | b"conout$" => true,
+        [b'c', b'o', b'm', digit] | [b'l', b'p', b't', digit] => digit.is_ascii_digit(),
+        _ => false,
+    }
 }
 
 fn windows_paths(ctx: &mut Ctx<'_>) {
@@ -89,7 +104,8 @@ fn windows_paths(ctx: &mut Ctx<'_>) {
         .iter()
         .filter_map(|e| {
             e.path
-                .split('/')
+                .as_bytes()
+                .split(|b| *b == b'/')
                 .find_map(windows_problem)
                 .map(|why| (e.path.clone(), why))
         })
@@ -106,11 +122,24 @@ fn windows_paths(ctx: &mut Ctx<'_>) {
     }
 }
 
+/// Whether folding case may change `path` (it holds an uppercase or a
+/// non-ASCII character).
+fn may_fold(path: &str) -> bool {
+    path.bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+}
+
 fn case_collisions(ctx: &mut Ctx<'_>) {
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut seen: HashMap<Cow<'_, str>, &str> = HashMap::with_capacity(ctx.krate.entries.len());
     let mut collisions = Vec::new();
     for e in &ctx.krate.entries {
-        if let Some(first) = seen.insert(e.path.to_lowercase(), &e.path) {
+        // Most paths fold to themselves: only the others are copied.
+        let folded = if may_fold(&e.path) {
+            Cow::Owned(e.path.to_lowercase())
+        } else {
+            Cow::Borrowed(e.path.as_str())
+        };
+        if let Some(first) = seen.insert(folded, &e.path) {
             collisions.push((first.to_owned(), e.path.clone()));
         }
     }
@@ -187,6 +216,28 @@ mod tests {
         raised.compressed_size = 11 * 1024 * 1024;
         let text = "[[override]]\ncrates = [\"big\"]\ntarball.max-compressed-size = 20000000\n";
         assert!(judge(text, raised).accepted);
+    }
+
+    #[test]
+    fn device_names_in_any_case_with_any_extension() {
+        for name in [
+            "con",
+            "PRN",
+            "Aux",
+            "nul.txt",
+            "conin$",
+            "CONOUT$.log",
+            "com0",
+            "lpt9.x",
+            "con .rs",
+        ] {
+            assert!(super::windows_problem(name.as_bytes()).is_some(), "{name}");
+        }
+        for name in [
+            "console", "com", "comx", "lpt10", "nul_", "conout", "src", " con",
+        ] {
+            assert!(super::windows_problem(name.as_bytes()).is_none(), "{name}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! toggles, and the invariant that a published version is never replaced
 //! (same version ignoring `+build`, other bytes), also after a yank.
 
-use super::{Ctx, PushSoFar, Report};
+use super::{Ctx, Earlier, Report};
 use crate::policy::{Change, RegistryState};
 
 /// crates.io's limit on the version string.
@@ -15,7 +15,7 @@ pub(super) fn without_build(v: &semver::Version) -> String {
     v.to_string()
 }
 
-pub(super) fn check(state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) {
+pub(super) fn check(state: &RegistryState, earlier: &Earlier, ctx: &mut Ctx<'_>) {
     let version = ctx.krate.manifest.version.clone();
     let text = version.to_string();
     let key = ["package", "version"];
@@ -62,10 +62,10 @@ pub(super) fn check(state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>) 
             Report::new(message, help).value(ctx.upload.path.clone()),
         );
     }
-    exists(state, push, ctx, &version);
+    exists(state, earlier, ctx, &version);
 }
 
-fn exists(state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>, version: &semver::Version) {
+fn exists(state: &RegistryState, earlier: &Earlier, ctx: &mut Ctx<'_>, version: &semver::Version) {
     let bare = without_build(version);
     let published = state.crates.get(&ctx.canonical).and_then(|c| {
         c.versions
@@ -76,12 +76,7 @@ fn exists(state: &RegistryState, push: &PushSoFar, ctx: &mut Ctx<'_>, version: &
         // The very same bytes again (a retry, or re-adding a yanked file).
         Some(v) if v.checksum == ctx.krate.checksum => return,
         Some(v) => Some((v.version.to_string(), v.yanked)),
-        None if push
-            .versions
-            .contains(&(ctx.canonical.clone(), bare.clone())) =>
-        {
-            Some((bare, false))
-        }
+        None if earlier.version => Some((bare, false)),
         None => None,
     };
     if let Some((other, yanked)) = clash {

@@ -11,10 +11,12 @@
 
 use std::fmt::{self, Write as _};
 
+use cargo_util_schemas::manifest::{InheritableDependency, TomlDependency, TomlManifest};
 use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::super::spans;
 use super::condition::{Outcome, Witness};
 use super::{Input, ManifestFile};
 use crate::crate_name::canonical;
@@ -216,6 +218,20 @@ impl DepFilter {
     }
 
     pub(super) fn eval(&self, input: &Input<'_, '_>) -> Outcome {
+        if !input.has_tree(self.file) {
+            let excluded = match self.file {
+                ManifestFile::Packaged => !self.may_name(&input.krate().manifest.toml),
+                ManifestFile::Orig => input.orig_text().is_some_and(|text| {
+                    !self
+                        .required_keys()
+                        .iter()
+                        .all(|keys| spans::may_have_key(text, keys))
+                }),
+            };
+            if excluded {
+                return Outcome::new(false, None);
+            }
+        }
         let Some((_, table)) = input.manifest(self.file) else {
             return Outcome::new(false, None);
         };
@@ -233,6 +249,76 @@ impl DepFilter {
 
     pub(super) fn describe(&self, pad: &str, out: &mut String) {
         let _ = writeln!(out, "{pad}a dependency {self}");
+    }
+
+    /// Keys a dependency must have to match: for each list, one of its
+    /// keys. When the text has no such key anywhere, nothing matches.
+    fn required_keys(&self) -> Vec<&'static [&'static str]> {
+        let mut out: Vec<&[&str]> = Vec::new();
+        match (
+            self.source.contains(&Source::Git),
+            self.source.contains(&Source::Path),
+            self.source.contains(&Source::Registry),
+        ) {
+            (_, _, true) | (false, false, false) => {}
+            (true, false, false) => out.push(&["git"]),
+            (false, true, false) => out.push(&["path"]),
+            (true, true, false) => out.push(&["git", "path"]),
+        }
+        if !self.features.is_empty() {
+            out.push(&["features"]);
+        }
+        if self.optional == Some(true) {
+            out.push(&["optional"]);
+        }
+        if self.default_features == Some(false) {
+            out.push(&["default-features", "default_features"]);
+        }
+        out
+    }
+
+    /// Whether some dependency of the packaged manifest, typed by cargo's
+    /// schema (parsed from the same text), may have a name the filter
+    /// asks for: when not, no dependency matches and the manifest need
+    /// not be parsed again into a tree. Every dependency table, in both
+    /// spellings, is looked at; a dependency inherited from a workspace
+    /// (refused elsewhere) may be renamed by a key the schema does not
+    /// type, so it may match.
+    fn may_name(&self, m: &TomlManifest) -> bool {
+        if self.name.is_empty() {
+            return true;
+        }
+        let named = |name: &str| {
+            let name = canonical(name);
+            self.name.iter().any(|g| g.get().matches(&name))
+        };
+        let platforms = m.target.iter().flatten().map(|(_, p)| {
+            [
+                &p.dependencies,
+                &p.dev_dependencies,
+                &p.dev_dependencies2,
+                &p.build_dependencies,
+                &p.build_dependencies2,
+            ]
+        });
+        [
+            &m.dependencies,
+            &m.dev_dependencies,
+            &m.dev_dependencies2,
+            &m.build_dependencies,
+            &m.build_dependencies2,
+        ]
+        .into_iter()
+        .chain(platforms.flatten())
+        .flatten()
+        .flatten()
+        .any(|(key, dep)| match dep {
+            InheritableDependency::Inherit(_) => true,
+            InheritableDependency::Value(TomlDependency::Simple(_)) => named(key.as_str()),
+            InheritableDependency::Value(TomlDependency::Detailed(d)) => {
+                named(d.package.as_ref().map_or(key.as_str(), |p| p.as_str()))
+            }
+        })
     }
 }
 

@@ -182,16 +182,31 @@ fn walk<'t, 'a>(
 
 impl ManifestTest {
     pub(super) fn eval(&self, input: &Input<'_, '_>) -> Outcome {
-        let table = input.manifest(self.file).map(|(_, t)| t.get_ref());
+        // A path of keys only selects one value, which can often be found
+        // without the tree.
+        let keys: Option<Vec<&str>> = (self.path.get().0.iter())
+            .map(|s| match s {
+                Segment::Key(k) => Some(k.as_str()),
+                Segment::Any => None,
+            })
+            .collect();
+        let found = keys
+            .as_ref()
+            .and_then(|k| Some((k, input.value_at(self.file, k)?)));
         let empty = DeTable::default();
         let mut selected = Vec::new();
-        walk(
-            Some(table.unwrap_or(&empty)),
-            None,
-            &self.path.get().0,
-            &mut Vec::new(),
-            &mut selected,
-        );
+        if let Some((keys, value)) = &found {
+            selected.push(((*keys).clone(), value.value()));
+        } else {
+            let table = input.manifest(self.file).map(|(_, t)| t.get_ref());
+            walk(
+                Some(table.unwrap_or(&empty)),
+                None,
+                &self.path.get().0,
+                &mut Vec::new(),
+                &mut selected,
+            );
+        }
         let mut first = None;
         for (key, value) in &selected {
             let passes = self.passes(value.map(Spanned::get_ref));

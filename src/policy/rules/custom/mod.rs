@@ -29,11 +29,12 @@ use std::sync::{Mutex, PoisonError};
 
 use serde::Deserialize;
 use toml::Spanned;
-use toml::de::DeTable;
+use toml::de::{DeTable, DeValue};
 
 pub use condition::Condition;
 
-use super::{Ctx, Report};
+use super::spans::Found;
+use super::{Ctx, Report, Scan};
 use crate::crate_file::Keep;
 use crate::diag::Location;
 use crate::policy::Level;
@@ -145,6 +146,24 @@ pub(super) struct Input<'c, 'a> {
     orig: OnceCell<Option<Spanned<DeTable<'a>>>>,
 }
 
+/// What a path of keys leads to, looked up without the tree.
+pub(super) enum Lookup<'a> {
+    /// This value, parsed on its own.
+    Value(Spanned<DeValue<'a>>),
+    /// Nothing: the key is missing, or the path leads through a value
+    /// that is not a table.
+    Absent,
+}
+
+impl<'a> Lookup<'a> {
+    fn value(&self) -> Option<&Spanned<DeValue<'a>>> {
+        match self {
+            Self::Value(value) => Some(value),
+            Self::Absent => None,
+        }
+    }
+}
+
 /// A packaged manifest file a condition reads.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 pub enum ManifestFile {
@@ -171,26 +190,48 @@ impl<'a> Input<'_, 'a> {
         self.ctx.krate
     }
 
+    /// Whether `file` was parsed into a tree already (then looking in it
+    /// costs less than any shortcut).
+    fn has_tree(&self, file: ManifestFile) -> bool {
+        match file {
+            ManifestFile::Packaged => self.ctx.tree.get().is_some(),
+            ManifestFile::Orig => self.orig.get().is_some(),
+        }
+    }
+
+    /// The text of `Cargo.toml.orig`, if kept and UTF-8.
+    fn orig_text(&self) -> Option<&'a str> {
+        self.ctx
+            .krate
+            .kept
+            .get("Cargo.toml.orig")
+            .and_then(|b| std::str::from_utf8(b).ok())
+    }
+
+    /// The value at `keys` in the packaged manifest, found without parsing
+    /// the manifest into a tree; `None` when only the tree can tell
+    /// (another file, a table made by headers, a tree already parsed).
+    fn value_at(&self, file: ManifestFile, keys: &[&str]) -> Option<Lookup<'a>> {
+        if file != ManifestFile::Packaged {
+            return None;
+        }
+        let text = self.ctx.krate.manifest_text.as_str();
+        match self.ctx.scan(keys) {
+            Scan::Missing => Some(Lookup::Absent),
+            Scan::At(Found::Value(span)) => DeValue::parse(text.get(span)?).ok().map(Lookup::Value),
+            Scan::At(Found::Table(_)) | Scan::Tree => None,
+        }
+    }
+
     /// The text and table of a manifest; `None` when it is missing, was
     /// not kept, or does not parse.
     fn manifest(&self, file: ManifestFile) -> Option<(&'a str, &Spanned<DeTable<'a>>)> {
         match file {
             ManifestFile::Packaged => {
-                let text = self.ctx.krate.manifest_text.as_str();
-                let table = self
-                    .ctx
-                    .spans
-                    .get_or_init(|| DeTable::parse(text).ok())
-                    .as_ref()?;
-                Some((text, table))
+                Some((self.ctx.krate.manifest_text.as_str(), self.ctx.tree()?))
             }
             ManifestFile::Orig => {
-                let text = self
-                    .ctx
-                    .krate
-                    .kept
-                    .get("Cargo.toml.orig")
-                    .and_then(|b| std::str::from_utf8(b).ok());
+                let text = self.orig_text();
                 let table = self
                     .orig
                     .get_or_init(|| text.and_then(|t| DeTable::parse(t).ok()))
@@ -202,6 +243,9 @@ impl<'a> Input<'_, 'a> {
 
     /// Where `key` is in `file`, for a finding.
     fn locate(&self, file: ManifestFile, key: &[&str]) -> Option<Location> {
+        if file == ManifestFile::Packaged {
+            return self.ctx.locate(key);
+        }
         let (text, table) = self.manifest(file)?;
         let root = self.ctx.manifest_path.trim_end_matches("Cargo.toml");
         let label = format!("{root}{}", file.name());

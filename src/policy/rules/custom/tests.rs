@@ -263,3 +263,101 @@ fn documented_snippets_load() {
         assert!(!p.custom_rules().is_empty());
     }
 }
+
+#[test]
+fn shortcuts_answer_as_the_tree_does() {
+    // Paths of keys and dependency names are looked up without parsing
+    // the manifest into a tree, unless a rule before them (here `tree`,
+    // which always holds) parsed it already: the findings are the same.
+    let tree = rule(
+        "tree",
+        r#"{ manifest = { path = "package.*", present = true } }"#,
+    );
+    let rules_text = [
+        rule(
+            "links",
+            r#"{ manifest = { path = "package.links", present = true } }"#,
+        ),
+        rule(
+            "deep",
+            r#"{ manifest = { path = "package.description.x", present = true } }"#,
+        ),
+        rule(
+            "team",
+            r#"{ manifest = { path = "package.metadata.acme", min-len = 3 } }"#,
+        ),
+        rule(
+            "inline",
+            r#"{ manifest = { path = "package.metadata.inline.k", equals = 2 } }"#,
+        ),
+        rule(
+            "keywords",
+            r#"{ manifest = { path = "package.keywords", max-len = 1 } }"#,
+        ),
+        rule(
+            "old-edition",
+            r#"{ manifest = { path = "package.edition", version = "<2021" } }"#,
+        ),
+        rule(
+            "no-win",
+            r#"{ not = { dependency = { name = ["win*"], kinds = ["dev"] } } }"#,
+        ),
+        rule(
+            "no-tokio",
+            r#"{ not = { dependency = { name = ["tokio"] } } }"#,
+        ),
+        rule("has-serde", r#"{ dependency = { name = ["serde"] } }"#),
+    ]
+    .concat();
+    let manifests = [
+        GOOD,
+        "edition = \"2021\"\nmetadata.inline = { k = 1 }\n[dependencies]\nrt = { package = \"Tokio\", version = \"1\" }\n\
+         [target.'cfg(windows)'.dev_dependencies]\nwinapi = \"0.3\"\n",
+        "description = \"d\"\nkeywords = []\n[package.metadata]\ninline.k = 2\n",
+    ];
+    for rest in manifests {
+        let with_tree = judge(&format!("{tree}{rules_text}"), krate("k", "1.0.0", rest));
+        let without = judge(&rules_text, krate("k", "1.0.0", rest));
+        assert!(!without.findings.is_empty());
+        assert_eq!(render(&with_tree), render(&without), "{rest}");
+    }
+}
+
+#[test]
+fn original_manifest_keys_are_looked_at_before_the_tree() {
+    // A filter on Cargo.toml.orig first looks for the keys a match needs
+    // (`git` or `path` here, `features`): the findings are those the tree
+    // gives when a rule before it (`tree`) parsed it.
+    let tree = rule(
+        "tree",
+        r#"{ manifest = { file = "Cargo.toml.orig", path = "*", select = "some", present = true } }"#,
+    );
+    let rules_text = [
+        rule("no-git", r#"{ not = { dependency = { file = "Cargo.toml.orig", source = ["git", "path"], has-version = false } } }"#),
+        rule("rt", r#"{ dependency = { file = "Cargo.toml.orig", features = ["rt"] } }"#),
+    ]
+    .concat();
+    let origs: [&[u8]; 6] = [
+        b"[package]\nname = \"k\"\n[dependencies]\nx = { git = \"https://example.com/x\" }\n",
+        b"[package]\nname = \"k\"\n[lib]\npath = \"src/lib.rs\"\n[dependencies]\ny = \"1\"\n",
+        b"[package]\nname = \"k\"\n[dependencies]\nx.path = \"../x\"\nz = { version = \"1\", features = [\"rt\"] }\n",
+        b"[package]\nname = \"k\"\n[target.'cfg(unix)'.build-dependencies.\"x\"]\n\"p\\u0061th\" = \"../x\"\n",
+        b"[package\n",
+        b"[package]\nname = \"k\"\n",
+    ];
+    for orig in origs {
+        let with = |text: &str| {
+            let mut k = krate("k", "1.0.0", "");
+            k.kept.insert("Cargo.toml.orig".into(), orig.to_vec());
+            let mut findings = judge(text, k).findings;
+            findings.retain(|f| f.rule != "tree");
+            findings
+        };
+        let text = String::from_utf8_lossy(orig);
+        assert_eq!(
+            with(&format!("{tree}{rules_text}")),
+            with(&rules_text),
+            "{text}"
+        );
+    }
+}
