@@ -80,7 +80,11 @@ fn finding(out: &mut String, f: &Finding, p: &Paint) {
             p.paint(BLUE, &loc.line.to_string()),
             loc.source_line
         );
-        let caret = format!("{}{}", " ".repeat(loc.column - 1), "^".repeat(loc.width));
+        let caret = format!(
+            "{}{}",
+            " ".repeat((loc.column - 1).saturating_sub(loc.shown_from)),
+            "^".repeat(loc.width)
+        );
         let _ = writeln!(out, "{pad} {bar} {}", p.paint(style, &caret));
         let _ = writeln!(out, "{pad} {bar}");
     } else {
@@ -162,6 +166,7 @@ mod tests {
                     column: 11,
                     width: 14,
                     source_line: "license = \"GPL-3.0-only\"".into(),
+                    shown_from: 0,
                 }),
                 policy_key: Some("licenses.allow".into()),
                 message: "license `GPL-3.0-only` is not allowed".into(),

@@ -13,7 +13,8 @@
 //!     "value": string | null,          // the offending value
 //!     "location": null | {             // the key in the packaged Cargo.toml
 //!       "path": "foo-1.0.0/Cargo.toml", "key": "package.license",
-//!       "line": int, "column": int, "width": int, "source_line": string },
+//!       "line": int, "column": int, "width": int,
+//!       "source_line": string },       // at most 512 bytes of a longer line
 //!     "policy_key": string | null,     // e.g. "licenses.allow"
 //!     "message": string, "help": string
 //!   }]

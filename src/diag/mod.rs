@@ -44,8 +44,13 @@ pub struct Location {
     pub column: usize,
     /// Width of the value in characters on that line (at least 1).
     pub width: usize,
-    /// The whole source line, for the caret drawing.
+    /// The source line, for the caret drawing: the whole line, or a
+    /// window of it around the value when the line is very long.
     pub source_line: String,
+    /// Characters of the line before `source_line` starts (0 unless it is
+    /// a window).
+    #[serde(skip)]
+    pub shown_from: usize,
 }
 
 /// One rule saying no (or warning) about one pushed file.

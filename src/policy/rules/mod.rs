@@ -31,7 +31,8 @@ use super::schema::Settings;
 use super::state::{Change, RegistryState, Upload};
 use super::{Level, Policy};
 use crate::crate_file::CrateFile;
-use crate::diag::{Finding, Location, Severity, Verdict, locate};
+use crate::diag::locate::{self, Lines};
+use crate::diag::{Finding, Location, Severity, Verdict};
 use spans::{Found, Spans};
 
 /// Look-ups in a packaged manifest's parser events, per crate, before
@@ -153,6 +154,9 @@ pub(crate) struct Ctx<'a> {
     spans: OnceCell<Option<Spans<'a>>>,
     /// Look-ups made in `spans`.
     scans: Cell<usize>,
+    /// The packaged manifest's lines, indexed on the first finding that
+    /// points into it.
+    lines: OnceCell<Lines<'a>>,
     findings: &'a mut Vec<Finding>,
 }
 
@@ -175,6 +179,7 @@ impl<'a> Ctx<'a> {
             tree: OnceCell::new(),
             spans: OnceCell::new(),
             scans: Cell::new(0),
+            lines: OnceCell::new(),
             findings,
         }
     }
@@ -238,16 +243,13 @@ impl<'a> Ctx<'a> {
 
     /// Where `key` is in the packaged manifest.
     fn locate(&self, key: &[&str]) -> Option<Location> {
-        let text = self.krate.manifest_text.as_str();
+        let lines = self
+            .lines
+            .get_or_init(|| Lines::new(&self.krate.manifest_text));
         match self.scan(key) {
-            Scan::At(found) => Some(spans::location(
-                text,
-                &self.manifest_path,
-                key,
-                &found.span(),
-            )),
+            Scan::At(found) => Some(lines.location(&self.manifest_path, key, &found.span())),
             Scan::Missing => None,
-            Scan::Tree => locate::locate_in(self.tree()?, text, &self.manifest_path, key),
+            Scan::Tree => locate::locate_in(self.tree()?, lines, &self.manifest_path, key),
         }
     }
 }

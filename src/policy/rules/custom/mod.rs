@@ -249,7 +249,7 @@ impl<'a> Input<'_, 'a> {
         let (text, table) = self.manifest(file)?;
         let root = self.ctx.manifest_path.trim_end_matches("Cargo.toml");
         let label = format!("{root}{}", file.name());
-        crate::diag::locate::locate_in(table, text, &label, key)
+        crate::diag::locate::locate_in(table, &crate::diag::locate::Lines::new(text), &label, key)
     }
 }
 

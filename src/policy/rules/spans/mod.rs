@@ -26,9 +26,6 @@ use toml_parser::lexer::TokenKind;
 use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
 use toml_parser::{ParseError, Source};
 
-use crate::diag::Location;
-use crate::diag::locate::line_col;
-
 /// The events of a dotted key and the `=` after it.
 const KEY: &[EventKind] = &[
     EventKind::SimpleKey,
@@ -57,27 +54,6 @@ impl Found {
         match self {
             Self::Value(span) | Self::Table(span) => span.clone(),
         }
-    }
-}
-
-/// The location of `span` in `text`, shown as file `file` at `key`:
-/// what [`crate::diag::locate::locate_in`] makes of the same span.
-pub(crate) fn location(text: &str, file: &str, key: &[&str], span: &Range<usize>) -> Location {
-    let (line, column, source_line) = line_col(text, span.start);
-    let on_line = source_line.chars().count().saturating_sub(column - 1);
-    let width = text
-        .get(span.clone())
-        .unwrap_or_default()
-        .chars()
-        .take_while(|c| *c != '\n')
-        .count();
-    Location {
-        path: file.to_owned(),
-        key: key.join("."),
-        line,
-        column,
-        width: width.clamp(1, on_line.max(1)),
-        source_line: source_line.to_owned(),
     }
 }
 
