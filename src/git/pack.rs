@@ -11,8 +11,7 @@ use std::path::Path;
 
 use std::io::Write as _;
 
-use flate2::Compression;
-use flate2::write::ZlibEncoder;
+use flate2::{Compress, Compression, FlushCompress, Status};
 use git2::build::TreeUpdateBuilder;
 use git2::{FileMode, Mempack, ObjectType, Oid, Repository, Signature};
 use sha1::{Digest as _, Sha1};
@@ -159,6 +158,8 @@ fn encode(odb: &git2::Odb<'_>, objects: &[Oid]) -> Result<Vec<u8>, git2::Error> 
     let count =
         u32::try_from(objects.len()).expect("an index write makes far fewer than 2^32 objects");
     pack.extend_from_slice(&count.to_be_bytes());
+    // One deflate state for every object, reset between them.
+    let mut deflate = Compress::new(Compression::fast(), true);
     for id in objects {
         let object = odb.read(*id)?;
         let kind: u8 = match object.kind() {
@@ -167,12 +168,19 @@ fn encode(odb: &git2::Odb<'_>, objects: &[Oid]) -> Result<Vec<u8>, git2::Error> 
             ObjectType::Blob => 3,
             _ => 4,
         };
-        entry_header(&mut pack, kind, object.data().len() as u64);
-        let mut deflate = ZlibEncoder::new(&mut pack, Compression::fast());
-        deflate
-            .write_all(object.data())
-            .and_then(|()| deflate.finish().map(drop))
-            .expect("writing to a Vec");
+        let data = object.data();
+        entry_header(&mut pack, kind, data.len() as u64);
+        deflate.reset();
+        loop {
+            pack.reserve(data.len() / 2 + 64);
+            let consumed = usize::try_from(deflate.total_in()).expect("within the object");
+            let status = deflate
+                .compress_vec(&data[consumed..], &mut pack, FlushCompress::Finish)
+                .expect("deflating into memory cannot fail");
+            if status == Status::StreamEnd {
+                break;
+            }
+        }
     }
     let checksum = Sha1::digest(&pack);
     pack.extend_from_slice(&checksum);
