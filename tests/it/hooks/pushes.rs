@@ -3,7 +3,7 @@
 //! what is judged is the net change of the pushed commits.
 
 use crate::support::hooked::{Hosted, Setup, assert_refused, default_policy, index_path};
-use crate::support::shelf::{file_name, shelf};
+use crate::support::shelf::{RACERS, file_name, racer, shelf};
 
 /// Pushes `names` from a fresh clone as one commit and asserts success.
 fn publish(hosted: &Hosted, dir_name: &str, names: &[&str]) -> String {
@@ -53,6 +53,41 @@ fn good_push_is_published_once_and_builds() {
     hosted.assert_fsck();
     let built = hosted.build_consumer("consumer", &["cg-alpha", "cg-beta"]);
     assert_eq!(built, "cg-alpha 1\ncg-beta 2\n");
+}
+
+/// A push git keeps as a pack in the quarantine (every push here, with
+/// `receive.unpackLimit` 1, as for any push of 100 objects or more) is
+/// read on every core and published from what pre-receive prepared.
+#[test]
+fn a_push_kept_as_a_pack_is_read_and_published_whole() {
+    let hosted = Hosted::new();
+    hosted
+        .repo_git(&["config", "receive.unpackLimit", "1"])
+        .success();
+    let names: Vec<String> = (0..RACERS).map(racer).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let head = publish(&hosted, "work", &names);
+
+    let packs = std::fs::read_dir(hosted.repo().join("objects").join("pack"))
+        .expect("the pack directory")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pack"))
+        })
+        .count();
+    assert!(packs >= 1, "git kept no pack");
+    assert_eq!(hosted.tip().as_deref(), Some(head.as_str()));
+    for name in &names {
+        assert_eq!(hosted.published(name), [("1.0.0".to_owned(), false)]);
+    }
+    let prepared = hosted.repo().join("crategate-prepared");
+    assert!(
+        std::fs::read_dir(&prepared).map_or(true, |mut d| d.next().is_none()),
+        "post-receive left what it used in {}",
+        prepared.display()
+    );
+    hosted.sync(&["--check"]).success();
+    hosted.assert_fsck();
 }
 
 #[test]
