@@ -119,11 +119,17 @@ impl Prepared {
     }
 
     /// The index version of the `.crate` at `path` whose blob is `blob`,
-    /// when a file prepared it.
+    /// when a file prepared it and the file name is the one the reader
+    /// would accept for it (the same bytes under another name are read,
+    /// and refused, as any file is).
     #[must_use]
     pub fn version(&self, blob: Oid, path: &str, mode: &Mode, pubtime: &str) -> Option<NewVersion> {
         let (cksum, text) = self.entries.get(&blob)?;
         let manifest = Manifest::parse(text).ok()?;
+        let expected = crate::crate_file::file_name(manifest.name.as_str(), &manifest.version);
+        if path.rsplit('/').next() != Some(expected.as_str()) {
+            return None;
+        }
         let line = IndexLine::from_manifest(&manifest, cksum, mode, pubtime).ok()?;
         Some(NewVersion {
             file: path.to_owned(),
