@@ -28,6 +28,26 @@ use crate::policy::Policy;
 /// Where `--crate-repo` is read from when not given.
 pub const ENV_CRATE_REPO: &str = "CRATEGATE_CRATE_REPO";
 
+/// Where `yank` and `mirror` commit, and whether they push.
+#[derive(Debug, clap::Args)]
+pub struct CommitArgs {
+    /// The clone of the crate repository (or a URL to clone); default:
+    /// `$CRATEGATE_CRATE_REPO`, else the current directory.
+    #[arg(long, value_name = "CLONE")]
+    crate_repo: Option<String>,
+    /// Commit, but do not push.
+    #[arg(long)]
+    pub no_push: bool,
+}
+
+impl CommitArgs {
+    /// The clone these arguments name (see [`CrateClone::open`]).
+    pub fn open(&self) -> anyhow::Result<CrateClone> {
+        let cwd = std::env::current_dir().context("reading the working directory")?;
+        CrateClone::open(self.crate_repo.as_deref(), Some(&cwd))
+    }
+}
+
 /// A working clone of the crate repository.
 pub struct CrateClone {
     work: PathBuf,

@@ -18,7 +18,7 @@ use anyhow::{Context, bail};
 use serde_json::json;
 
 use super::Outcome;
-use super::clone::{CrateClone, published_key};
+use super::clone::{CommitArgs, published_key};
 use super::output::{Output, OutputArgs};
 use crate::checksum::Checksum;
 use crate::crate_file;
@@ -34,13 +34,8 @@ pub struct Args {
     /// The lockfile whose crates.io packages to mirror.
     #[arg(long, value_name = "FILE", default_value = "Cargo.lock")]
     lockfile: PathBuf,
-    /// The clone of the crate repository (or a URL to clone); default:
-    /// `$CRATEGATE_CRATE_REPO`, else the current directory.
-    #[arg(long, value_name = "CLONE")]
-    crate_repo: Option<String>,
-    /// Commit, but do not push.
-    #[arg(long)]
-    no_push: bool,
+    #[command(flatten)]
+    clone: CommitArgs,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -65,8 +60,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         .with_context(|| format!("reading {}", args.lockfile.display()))?;
     let locked =
         parse_lockfile(&text).with_context(|| format!("reading {}", args.lockfile.display()))?;
-    let cwd = std::env::current_dir().context("reading the working directory")?;
-    let clone = CrateClone::open(args.crate_repo.as_deref(), Some(&cwd))?;
+    let clone = args.clone.open()?;
     let present: BTreeSet<String> = clone
         .tracked_files()?
         .iter()
@@ -104,7 +98,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         .collect::<Vec<_>>()
         .into();
     clone.commit(&files, &commit_message(&missing))?;
-    if args.no_push {
+    if args.clone.no_push {
         out.result(&format!(
             "Committed {} crates; push to publish them",
             files.len()

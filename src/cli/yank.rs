@@ -10,7 +10,7 @@ use semver::Version;
 use serde_json::json;
 
 use super::Outcome;
-use super::clone::CrateClone;
+use super::clone::{CommitArgs, CrateClone};
 use super::output::{Output, OutputArgs};
 use crate::crate_name::CrateName;
 use crate::publish::yank_list::{YANK_LIST, YankList, Yanked};
@@ -27,13 +27,8 @@ pub struct Args {
     /// Why, recorded in the list for the people who read it.
     #[arg(long, value_name = "TEXT")]
     reason: Option<String>,
-    /// The clone of the crate repository (or a URL to clone); default:
-    /// `$CRATEGATE_CRATE_REPO`, else the current directory.
-    #[arg(long, value_name = "CLONE")]
-    crate_repo: Option<String>,
-    /// Commit, but do not push.
-    #[arg(long)]
-    no_push: bool,
+    #[command(flatten)]
+    clone: CommitArgs,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -41,8 +36,7 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let out = Output::new(&args.output);
     let name = CrateName::new(&args.name).with_context(|| format!("`{}`", args.name))?;
-    let cwd = std::env::current_dir().context("reading the working directory")?;
-    let clone = CrateClone::open(args.crate_repo.as_deref(), Some(&cwd))?;
+    let clone = args.clone.open()?;
     refuse_early(&clone, &name, &args.version)?;
     let path = clone.work_dir().join(YANK_LIST);
     let old = read_optional(&path)?;
@@ -78,7 +72,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         "Committed `{subject}` in {}",
         clone.work_dir().display()
     ));
-    if args.no_push {
+    if args.clone.no_push {
         out.result(&format!("{subject}: committed; push it to apply it"));
         out.summary(&summary);
         return Ok(Outcome::Done);
