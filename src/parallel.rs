@@ -27,16 +27,41 @@ pub fn map_with<T: Sync, S: Send, R: Send>(
     states: Vec<S>,
     f: impl Fn(&mut S, &T) -> R + Sync,
 ) -> Vec<R> {
+    let order: Vec<usize> = (0..items.len()).collect();
+    map_in_order(items, &order, states, f)
+}
+
+/// [`map_with`], starting with the items of the highest `cost` (their
+/// size, say): taken in input order, one large file near the end keeps
+/// one core busy while the others have nothing left to do.
+pub fn map_with_costliest_first<T: Sync, S: Send, R: Send>(
+    items: &[T],
+    states: Vec<S>,
+    cost: impl Fn(&T) -> u64,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    let costs: Vec<u64> = items.iter().map(cost).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(costs[i]));
+    map_in_order(items, &order, states, f)
+}
+
+/// The workers take `items[order[0]]`, `items[order[1]]`, …; results are
+/// in the order of `items`. `order` is a permutation of the indices.
+fn map_in_order<T: Sync, S: Send, R: Send>(
+    items: &[T],
+    order: &[usize],
+    states: Vec<S>,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
     std::thread::scope(|scope| {
         for mut state in states {
             let (next, results, f) = (&next, &results, &f);
             scope.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let result = f(&mut state, item);
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let result = f(&mut state, &items[i]);
                     results
                         .lock()
                         .expect("no worker panics while holding the lock")[i] = Some(result);
@@ -95,5 +120,33 @@ mod tests {
             total += counts.len();
         }
         assert_eq!(total, items.len());
+    }
+
+    #[test]
+    fn costliest_items_are_taken_first_and_results_keep_input_order() {
+        let items: Vec<u64> = vec![3, 9, 1, 7, 5];
+        // One worker: the order it takes items in is the order of the
+        // counts it hands out.
+        let taken = super::map_with_costliest_first(
+            &items,
+            vec![0u32],
+            |n| *n,
+            |count, n| {
+                *count += 1;
+                (*count, *n)
+            },
+        );
+        assert_eq!(
+            taken.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+            items,
+            "results in input order"
+        );
+        let mut by_turn = taken.clone();
+        by_turn.sort_unstable();
+        assert_eq!(
+            by_turn.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+            vec![9, 7, 5, 3, 1],
+            "taken costliest first"
+        );
     }
 }

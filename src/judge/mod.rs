@@ -108,13 +108,18 @@ impl Case {
         limits: &Limits,
         blobs: Vec<Pending>,
     ) -> Result<(), JudgeError> {
-        let reads = read_blobs(repo, &blobs, |repo, pending| {
-            with_crate_blob(repo, pending.blob, |size, bytes| {
-                let read =
-                    bytes.and_then(|b| crate_file::read_crate(b, Some(&pending.file_name), limits));
-                (size, read)
-            })
-        })?;
+        let reads = read_blobs(
+            repo,
+            &blobs,
+            |p| Some(p.blob.id),
+            |repo, pending| {
+                with_crate_blob(repo, pending.blob, |size, bytes| {
+                    let read = bytes
+                        .and_then(|b| crate_file::read_crate(b, Some(&pending.file_name), limits));
+                    (size, read)
+                })
+            },
+        )?;
         for (pending, (size, read)) in blobs.into_iter().zip(reads) {
             if read.is_ok() && pending.kind == Change::Added {
                 self.added_blobs.push((self.uploads.len(), pending.blob.id));

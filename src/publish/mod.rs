@@ -138,11 +138,13 @@ pub fn is_crate_path(path: &str) -> bool {
 
 /// Reads `.crate` blobs on every core: `read` runs for each item on a
 /// thread with its own handle on `repo`, so a thread holds one blob at a
-/// time. Results come in the order of `items`; the first git error is
-/// the error of the whole.
+/// time, the largest blobs first (`blob` names an item's blob, `None` for
+/// one that `read` will not read). Results come in the order of `items`;
+/// the first git error is the error of the whole.
 pub fn read_blobs<T: Sync, R: Send>(
     repo: &CrateRepo,
     items: &[T],
+    blob: impl Fn(&T) -> Option<Oid>,
     read: impl Fn(&CrateRepo, &T) -> Result<R, GitError> + Sync,
 ) -> Result<Vec<R>, GitError> {
     if items.is_empty() {
@@ -151,7 +153,8 @@ pub fn read_blobs<T: Sync, R: Send>(
     let handles = (0..parallel::workers(items.len()))
         .map(|_| repo.reopen())
         .collect::<Result<Vec<_>, _>>()?;
-    parallel::map_with(items, handles, |repo, item| read(repo, item))
+    let size = |item: &T| blob(item).map_or(0, |id| repo.blob_size(id).unwrap_or(0));
+    parallel::map_with_costliest_first(items, handles, size, |repo, item| read(repo, item))
         .into_iter()
         .collect()
 }
@@ -211,7 +214,8 @@ fn read_versions(
     pubtime: &str,
     prepared: &Prepared,
 ) -> Result<Vec<Result<NewVersion, String>>, PublishError> {
-    let versions = read_blobs(repo, items, |repo, (path, blob)| {
+    let unprepared = |(_, blob): &(String, BlobRef)| (!prepared.has(blob.id)).then_some(blob.id);
+    let versions = read_blobs(repo, items, unprepared, |repo, (path, blob)| {
         if let Some(version) = prepared.version(blob.id, path, mode, pubtime) {
             return Ok(Ok(version));
         }

@@ -118,6 +118,12 @@ impl Prepared {
         this
     }
 
+    /// Whether a file prepared blob `blob`.
+    #[must_use]
+    pub fn has(&self, blob: Oid) -> bool {
+        self.entries.contains_key(&blob)
+    }
+
     /// The index version of the `.crate` at `path` whose blob is `blob`,
     /// when a file prepared it and the file name is the one the reader
     /// would accept for it (the same bytes under another name are read,
