@@ -21,6 +21,7 @@ use super::updates::{RefUpdate, parse_updates};
 use super::{HookError, tracked_branch};
 use crate::diag::Verdict;
 use crate::git::CrateRepo;
+use crate::index::line::Mode;
 use crate::judge::push::PushRules;
 use crate::judge::{self, Case};
 use crate::publish::prepared;
@@ -83,7 +84,13 @@ pub fn run(git_dir: &Path, stdin: &str, env: &HookEnv) -> Result<Judgement, Hook
     });
     let verdict = judge::verdict(&policy, &state, &case);
     if verdict.accepted && !env.options.dry_run {
-        prepare(git_dir, &updates, &branch, &case);
+        prepare(
+            git_dir,
+            &updates,
+            &branch,
+            &index.settings().line_mode(),
+            &case,
+        );
     }
     Ok(Judgement {
         verdict,
@@ -95,12 +102,12 @@ pub fn run(git_dir: &Path, stdin: &str, env: &HookEnv) -> Result<Judgement, Hook
 /// Keeps what was learned of the accepted crates for `post-receive`
 /// (see [`crate::publish::prepared`]). Best effort: when it cannot be
 /// written, publication reads the crates again.
-fn prepare(git_dir: &Path, updates: &[RefUpdate], branch: &str, case: &Case) {
+fn prepare(git_dir: &Path, updates: &[RefUpdate], branch: &str, mode: &Mode, case: &Case) {
     let tip = updates
         .iter()
         .find(|u| u.refname == branch)
         .and_then(|u| u.new);
     if let Some(tip) = tip {
-        let _ = prepared::save(git_dir, tip, case.added_crates());
+        let _ = prepared::save(git_dir, tip, mode, case.added_crates());
     }
 }

@@ -3,13 +3,15 @@
 //!
 //! An accepted push leaves one file in `<git dir>/crategate-prepared/`,
 //! named after the commit pushed to the tracked branch: a JSON line per
-//! accepted `.crate`, `{"blob":"<git blob id>","cksum":"<sha256>",
-//! "manifest":"<packaged Cargo.toml>"}`. A blob id names its bytes, so an
-//! entry holds for that blob whichever push wrote it; publication takes
-//! the checksum and manifest from it instead of reading and unpacking the
-//! blob again. The files only save work: one that is missing, torn or
-//! unreadable, or an entry whose manifest does not parse, means the blob
-//! is read from git as if the file were not there. Files are written
+//! accepted `.crate`, `{"blob":"<git blob id>","mode":<registry mode>,
+//! "line":<index line>}`: the line derived from the crate for an index of
+//! that mode, as pre-receive would have published it. A blob id names its
+//! bytes, so an entry holds for that blob whichever push wrote it;
+//! publication takes the line from it (stamped with its own `pubtime`)
+//! instead of reading, unpacking and parsing the blob again. The files
+//! only save work: one that is missing, torn or unreadable, or an entry
+//! for another registry mode, means the blob is read from git as if the
+//! file were not there. Files are written
 //! whole (a temporary file renamed into place). `post-receive` removes the
 //! files of pushes the index now reflects; a file whose push never moved
 //! the branch (another hook refused the ref update), or that no
@@ -24,11 +26,10 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use super::NewVersion;
-use crate::checksum::Checksum;
 use crate::crate_file::CrateFile;
+use crate::crate_name::CrateName;
 use crate::git::{CrateRepo, Oid};
-use crate::index::line::{IndexLine, Mode};
-use crate::manifest::Manifest;
+use crate::index::line::{self, IndexLine, Mode};
 
 /// The directory, in the crate repository's git directory.
 pub const DIR: &str = "crategate-prepared";
@@ -37,28 +38,35 @@ pub const DIR: &str = "crategate-prepared";
 const STALE_AFTER: Duration = Duration::from_hours(24);
 
 #[derive(Serialize, Deserialize)]
-struct Line<'a> {
+struct Entry {
     blob: String,
-    cksum: String,
-    #[serde(borrow)]
-    manifest: std::borrow::Cow<'a, str>,
+    mode: Mode,
+    line: IndexLine,
 }
 
-/// Writes what a push's accepted crates (`(blob, crate)` pairs) are for
-/// the push of `tip`. Nothing to write is no file.
+/// Writes the index lines of a push's accepted crates (`(blob, crate)`
+/// pairs), for an index of `mode`, for the push of `tip`. A crate no line
+/// can be derived from is left out (publication will say why). Nothing to
+/// write is no file.
 pub fn save<'a>(
     git_dir: &Path,
     tip: Oid,
+    mode: &Mode,
     crates: impl IntoIterator<Item = (Oid, &'a CrateFile)>,
 ) -> std::io::Result<()> {
+    let pubtime = line::pubtime_now();
     let mut text = Vec::new();
     for (blob, krate) in crates {
-        let line = Line {
-            blob: blob.to_string(),
-            cksum: krate.checksum.to_string(),
-            manifest: krate.manifest_text.as_str().into(),
+        let Ok(line) = IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, &pubtime)
+        else {
+            continue;
         };
-        serde_json::to_writer(&mut text, &line)?;
+        let entry = Entry {
+            blob: blob.to_string(),
+            mode: mode.clone(),
+            line,
+        };
+        serde_json::to_writer(&mut text, &entry)?;
         text.push(b'\n');
     }
     if text.is_empty() {
@@ -77,7 +85,7 @@ pub fn save<'a>(
 /// The prepared entries of every file present.
 #[derive(Default)]
 pub struct Prepared {
-    entries: HashMap<Oid, (Checksum, String)>,
+    entries: HashMap<Oid, (Mode, IndexLine)>,
     /// Each file read, with the tip it is named after.
     files: Vec<(PathBuf, Option<Oid>)>,
 }
@@ -104,14 +112,11 @@ impl Prepared {
             };
             for line in BufReader::new(file).lines() {
                 let Ok(line) = line else { break };
-                let Ok(line) = serde_json::from_str::<Line<'_>>(&line) else {
+                let Ok(entry) = serde_json::from_str::<Entry>(&line) else {
                     continue;
                 };
-                if let (Ok(blob), Some(cksum)) =
-                    (Oid::from_str(&line.blob), Checksum::from_hex(&line.cksum))
-                {
-                    this.entries
-                        .insert(blob, (cksum, line.manifest.into_owned()));
+                if let Ok(blob) = Oid::from_str(&entry.blob) {
+                    this.entries.insert(blob, (entry.mode, entry.line));
                 }
             }
         }
@@ -125,22 +130,23 @@ impl Prepared {
     }
 
     /// The index version of the `.crate` at `path` whose blob is `blob`,
-    /// when a file prepared it and the file name is the one the reader
-    /// would accept for it (the same bytes under another name are read,
-    /// and refused, as any file is).
+    /// when a file prepared it for an index of `mode` and the file name is
+    /// the one the reader would accept for it (the same bytes under another
+    /// name are read, and refused, as any file is).
     #[must_use]
     pub fn version(&self, blob: Oid, path: &str, mode: &Mode, pubtime: &str) -> Option<NewVersion> {
-        let (cksum, text) = self.entries.get(&blob)?;
-        let manifest = Manifest::parse(text).ok()?;
-        let expected = crate::crate_file::file_name(manifest.name.as_str(), &manifest.version);
+        let (made_for, line) = self.entries.get(&blob)?;
+        if made_for != mode {
+            return None;
+        }
+        let expected = crate::crate_file::file_name(line.name(), line.vers());
         if path.rsplit('/').next() != Some(expected.as_str()) {
             return None;
         }
-        let line = IndexLine::from_manifest(&manifest, cksum, mode, pubtime).ok()?;
         Some(NewVersion {
             file: path.to_owned(),
-            name: manifest.name,
-            line,
+            name: CrateName::new(line.name()).ok()?,
+            line: line.clone().with_pubtime(pubtime).ok()?,
         })
     }
 
@@ -216,7 +222,7 @@ mod tests {
     fn a_saved_crate_gives_the_line_reading_it_gives_and_damage_is_skipped() {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let krate = demo_crate();
-        save(dir.path(), blob(9), [(blob(1), &krate)]).expect("saving");
+        save(dir.path(), blob(9), &Mode::Mirror, [(blob(1), &krate)]).expect("saving");
         // A torn line and a file of garbage next to it change nothing.
         let mut file = std::fs::OpenOptions::new()
             .append(true)
@@ -236,6 +242,15 @@ mod tests {
         assert_eq!(version.line.to_json(), expected.to_json());
         assert_eq!(version.name.as_str(), "demo");
         assert_eq!(version.file, "demo-1.2.3.crate");
+        // A line prepared for a mirror is not an alternate registry's line.
+        let alternate = Mode::Alternate {
+            index_url: "sparse+https://reg.test/index/".to_owned(),
+        };
+        assert!(
+            prepared
+                .version(blob(1), "demo-1.2.3.crate", &alternate, PUBTIME)
+                .is_none()
+        );
         assert!(
             prepared
                 .version(blob(2), "x.crate", &mode, PUBTIME)
@@ -251,7 +266,7 @@ mod tests {
         std::fs::write(&old, b"").expect("writing");
         age(&old);
         let krate = demo_crate();
-        save(dir.path(), blob(9), [(blob(1), &krate)]).expect("saving");
+        save(dir.path(), blob(9), &Mode::Mirror, [(blob(1), &krate)]).expect("saving");
         assert!(!old.exists());
         assert!(dir.path().join(DIR).join(blob(9).to_string()).exists());
     }
@@ -259,7 +274,7 @@ mod tests {
     #[test]
     fn nothing_accepted_writes_no_file() {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        save(dir.path(), blob(9), []).expect("saving nothing");
+        save(dir.path(), blob(9), &Mode::Mirror, []).expect("saving nothing");
         assert!(!dir.path().join(DIR).exists());
     }
 

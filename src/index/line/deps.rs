@@ -31,7 +31,7 @@ use std::str::FromStr;
 use cargo_util_schemas::manifest::{
     InheritableDependency, PackageName, TomlDependency, TomlManifest,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{CRATES_IO_INDEX, LineError, Mode};
 
@@ -39,7 +39,7 @@ use super::{CRATES_IO_INDEX, LineError, Mode};
 const CRATES_IO_SPARSE: &str = "sparse+https://index.crates.io/";
 
 /// Which table a dependency comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DepKind {
     Normal,
@@ -48,7 +48,7 @@ pub enum DepKind {
 }
 
 /// One entry of `deps`, fields in cargo's and crates.io's order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexDep {
     pub name: String,
     pub req: String,

@@ -20,7 +20,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::checksum::Checksum;
 use crate::manifest::Manifest;
@@ -33,7 +33,8 @@ pub use existing::{ParsedLine, parse_line, set_yanked};
 pub const CRATES_IO_INDEX: &str = "https://github.com/rust-lang/crates.io-index";
 
 /// Which registry the index is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// An alternate registry reached at `index_url`: crates.io deps carry
     /// `registry`, deps on this registry carry none.
@@ -42,8 +43,10 @@ pub enum Mode {
     Mirror,
 }
 
-/// One line of the index: one version of a crate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One line of the index: one version of a crate. It deserializes from
+/// what it serializes to (for lines kept between two processes); lines
+/// read from an index are [`parse_line`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexLine {
     name: String,
     vers: semver::Version,
@@ -112,8 +115,7 @@ impl IndexLine {
         mode: &Mode,
         pubtime: &str,
     ) -> Result<Self, LineError> {
-        cargo_util_schemas::index::parse_pubtime(pubtime)
-            .map_err(|_| LineError::BadPubtime(pubtime.to_owned()))?;
+        check_pubtime(pubtime)?;
         let package = manifest.package();
         let rust_version = match &package.rust_version {
             None => None,
@@ -138,6 +140,15 @@ impl IndexLine {
             rust_version,
             pubtime: pubtime.to_owned(),
             v,
+        })
+    }
+
+    /// The same line published at `pubtime`.
+    pub fn with_pubtime(self, pubtime: &str) -> Result<Self, LineError> {
+        check_pubtime(pubtime)?;
+        Ok(Self {
+            pubtime: pubtime.to_owned(),
+            ..self
         })
     }
 
@@ -179,6 +190,12 @@ impl IndexLine {
     pub fn deps(&self) -> &[IndexDep] {
         &self.deps
     }
+}
+
+fn check_pubtime(pubtime: &str) -> Result<(), LineError> {
+    cargo_util_schemas::index::parse_pubtime(pubtime)
+        .map(|_| ())
+        .map_err(|_| LineError::BadPubtime(pubtime.to_owned()))
 }
 
 /// The current time as crates.io writes `pubtime`: `YYYY-MM-DDTHH:MM:SSZ`.
