@@ -30,6 +30,7 @@ use crate::crate_file::CrateFile;
 use crate::crate_name::CrateName;
 use crate::git::{CrateRepo, Oid};
 use crate::index::line::{self, IndexLine, Mode};
+use crate::parallel;
 
 /// The directory, in the crate repository's git directory.
 pub const DIR: &str = "crategate-prepared";
@@ -55,20 +56,20 @@ pub fn save<'a>(
     crates: impl IntoIterator<Item = (Oid, &'a CrateFile)>,
 ) -> std::io::Result<()> {
     let pubtime = line::pubtime_now();
-    let mut text = Vec::new();
-    for (blob, krate) in crates {
-        let Ok(line) = IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, &pubtime)
-        else {
-            continue;
-        };
+    let crates: Vec<(Oid, &CrateFile)> = crates.into_iter().collect();
+    let lines = parallel::map(&crates, |(blob, krate)| {
+        let line =
+            IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, &pubtime).ok()?;
         let entry = Entry {
             blob: blob.to_string(),
             mode: mode.clone(),
             line,
         };
-        serde_json::to_writer(&mut text, &entry)?;
+        let mut text = serde_json::to_vec(&entry).ok()?;
         text.push(b'\n');
-    }
+        Some(text)
+    });
+    let text: Vec<u8> = lines.into_iter().flatten().flatten().collect();
     if text.is_empty() {
         return Ok(());
     }
