@@ -1,84 +1,83 @@
-//! Writing the objects of one commit as one pack.
+//! Writing the objects of one commit as one pack, without libgit2.
 //!
-//! libgit2 writes loose objects one file each; an index write creates a
-//! blob per changed file, the trees on their paths and a commit. They are
-//! staged in memory (a mempack backend) and written as one pack, so one
-//! write costs a few fsyncs whatever it contains. Only the objects this
-//! commit created are packed.
+//! An index write creates a blob per changed file, the trees on their
+//! paths and a commit. They are built and hashed here, and written as one
+//! pack with its index, so one write costs a few fsyncs whatever it
+//! contains. libgit2 only reads the parent's trees. Going through its
+//! object database cost more than all the rest of a write: every new
+//! object made it list the pack directory again (it looks for packs
+//! written meanwhile before it stores an object it lacks), and its pack
+//! indexer inflated and hashed every object a second time.
+//!
+//! Objects are stored whole and deflated fast; `git gc --auto` repacks
+//! them with deltas once there are [`MAX_PACKS`] packs. Formats (git's
+//! `gitformat-pack`): a pack is `PACK`, version 2 and the object count
+//! (big-endian 32-bit), an entry per object, then the SHA-1 of all of it;
+//! its `.idx` (version 2) is a magic number and version, a 256-entry
+//! fan-out table, the sorted object ids, the CRC-32 of each entry, their
+//! 31-bit offsets (with a table of 64-bit ones past 2 GiB), the pack's
+//! checksum, and the SHA-1 of the index itself. A pack is named
+//! `pack-<its checksum>`; its `.idx` is put in place last, since git finds
+//! packs by their index.
 
-use std::collections::BTreeSet;
-use std::path::Path;
+mod objects;
+#[cfg(test)]
+mod tests;
 
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
-use flate2::{Compress, Compression, FlushCompress, Status};
-use git2::build::TreeUpdateBuilder;
-use git2::{FileMode, Mempack, ObjectType, Oid, Repository, Signature};
+use flate2::{Compress, Compression, Crc, FlushCompress, Status};
+use git2::Oid;
 use sha1::{Digest as _, Sha1};
 
 use super::GitError;
 use super::fsync::sync_path;
-use super::store::Change;
+
+pub(super) use objects::build_commit;
 
 /// Packs an index may accumulate before they are consolidated (git's own
 /// `gc.autoPackLimit` default).
 const MAX_PACKS: usize = 50;
 
-fn op(git_dir: &Path, action: &'static str) -> impl FnOnce(git2::Error) -> GitError {
-    let git_dir = git_dir.to_owned();
-    move |source| GitError::Op {
-        path: git_dir,
-        action,
-        source,
+/// Offsets from here on go to the `.idx`'s table of 64-bit offsets.
+const LARGE_OFFSET: u64 = 0x8000_0000;
+
+/// A git object: its type as a pack numbers it, its id and its bytes.
+pub(super) struct Object {
+    pub kind: Kind,
+    pub id: Oid,
+    pub data: Vec<u8>,
+}
+
+/// The object types an index write creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Commit = 1,
+    Tree = 2,
+    Blob = 3,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Commit => "commit",
+            Self::Tree => "tree",
+            Self::Blob => "blob",
+        }
     }
 }
 
-/// Writes the new commit: `parent`'s tree with `changes` applied.
-/// Returns every object written (blobs, the trees on the changed paths,
-/// the commit last).
-pub(super) fn build_commit(
-    repo: &Repository,
-    parent: Option<(Oid, &git2::Tree<'_>)>,
-    changes: &[Change],
-    message: &str,
-) -> Result<Vec<Oid>, git2::Error> {
-    let mut update = TreeUpdateBuilder::new();
-    let mut written = BTreeSet::new();
-    for change in changes {
-        let blob = repo.blob(&change.content)?;
-        written.insert(blob);
-        update.upsert(change.path.as_str(), blob, FileMode::Blob);
+impl Object {
+    /// An object of `kind` holding `data`, with the id git gives it: the
+    /// SHA-1 of `<type> <size>\0<data>`.
+    pub fn new(kind: Kind, data: Vec<u8>) -> Self {
+        let mut hasher = Sha1::new();
+        hasher.update(format!("{} {}\0", kind.name(), data.len()));
+        hasher.update(&data);
+        let id = Oid::from_bytes(&hasher.finalize()).expect("a SHA-1 is 20 bytes");
+        Self { kind, id, data }
     }
-    let base = if let Some((_, tree)) = parent {
-        repo.find_tree(tree.id())?
-    } else {
-        let empty = repo.treebuilder(None)?.write()?;
-        written.insert(empty);
-        repo.find_tree(empty)?
-    };
-    let tree = repo.find_tree(update.create_updated(repo, &base)?)?;
-    written.insert(tree.id());
-    // The trees on the changed paths, each directory once: thousands of
-    // crates added to one directory must not read it thousands of times.
-    let dirs: BTreeSet<&str> = changes
-        .iter()
-        .flat_map(|change| {
-            change
-                .path
-                .match_indices('/')
-                .map(|(end, _)| &change.path[..end])
-        })
-        .collect();
-    for dir in dirs {
-        written.insert(tree.get_path(Path::new(dir))?.id());
-    }
-    let parent_commit = parent.map(|(id, _)| repo.find_commit(id)).transpose()?;
-    let parents: Vec<&git2::Commit<'_>> = parent_commit.iter().collect();
-    let sig = Signature::now("crategate", "crategate@localhost")?;
-    let commit = repo.commit(None, &sig, &sig, message, &tree, &parents)?;
-    let mut objects: Vec<Oid> = written.into_iter().collect();
-    objects.push(commit);
-    Ok(objects)
 }
 
 /// Every write adds one small pack; past [`MAX_PACKS`] git repacks them
@@ -99,92 +98,117 @@ pub(super) fn consolidate(git_dir: &Path) {
     }
 }
 
-/// Writes the staged objects to disk as one pack, fsyncs it, and makes
-/// the object database see it.
-///
-/// The pack is built here rather than by libgit2's pack builder, which
-/// searches deltas among the new objects and deflates at zlib's default
-/// level: most of an index write's time, for packs that `git gc --auto`
-/// repacks with deltas anyway (see [`consolidate`]). Each object is
-/// deflated fast and whole (pack format version 2: `PACK`, the version
-/// and the object count as big-endian 32-bit numbers, an entry per
-/// object, the SHA-1 of all of it). libgit2's pack writer then checks
-/// and indexes it (`.idx`) under the name git gives every pack: that
-/// checksum.
-pub(super) fn write(
-    git_dir: &Path,
-    odb: &git2::Odb<'_>,
-    mempack: &Mempack<'_>,
-    objects: &[Oid],
-) -> Result<(), GitError> {
-    let pack = encode(odb, objects).map_err(op(git_dir, "packing objects"))?;
-    // A SHA-1, printed as git prints object ids.
-    let name = Oid::from_bytes(&pack[pack.len() - 20..])
-        .expect("a SHA-1 is 20 bytes")
-        .to_string();
-    let mut writer = odb.packwriter().map_err(op(git_dir, "writing the pack"))?;
-    writer.write_all(&pack).map_err(|source| GitError::Io {
-        path: git_dir.join("objects").join("pack"),
-        source,
-    })?;
-    writer.commit().map_err(op(git_dir, "writing the pack"))?;
-    drop(writer);
-    crate::fault::point("pack-written");
+/// Writes `objects` (no two alike) to `git_dir` as one pack and its index, fsynced; the
+/// index file is renamed into place last. Temporary files are removed
+/// when a write fails (a full disk, say).
+pub(super) fn write(git_dir: &Path, objects: &[Object]) -> Result<(), GitError> {
     let pack_dir = git_dir.join("objects").join("pack");
-    for ext in ["pack", "idx"] {
-        let path = pack_dir.join(format!("pack-{name}.{ext}"));
-        if !path.exists() {
-            return Err(GitError::Io {
-                path,
-                source: std::io::Error::other("the pack just written is not where git looks"),
-            });
-        }
-        sync_path(&path)?;
+    let (pack, entries) = encode(objects);
+    let checksum: [u8; 20] = pack[pack.len() - 20..]
+        .try_into()
+        .expect("a pack ends in its SHA-1");
+    let index = index(entries, &checksum);
+    let name = Oid::from_bytes(&checksum).expect("a SHA-1 is 20 bytes");
+    let final_pack = pack_dir.join(format!("pack-{name}.pack"));
+    let final_index = pack_dir.join(format!("pack-{name}.idx"));
+    let temporary_pack = write_temporary(&pack_dir, "pack", &pack)?;
+    let temporary_index =
+        write_temporary(&pack_dir, "idx", &index).inspect_err(|_| remove(&temporary_pack))?;
+    let placed = rename(&temporary_pack, &final_pack).and_then(|()| {
+        crate::fault::point("pack-written");
+        rename(&temporary_index, &final_index)
+    });
+    if let Err(error) = placed {
+        remove(&temporary_pack);
+        remove(&temporary_index);
+        return Err(error);
     }
     sync_path(&pack_dir)?;
     crate::fault::point("pack-synced");
-    mempack
-        .reset()
-        .map_err(op(git_dir, "clearing staged objects"))?;
-    odb.refresh()
-        .map_err(op(git_dir, "refreshing the object database"))?;
     Ok(())
 }
 
-/// The bytes of a pack holding `objects`, each whole.
-fn encode(odb: &git2::Odb<'_>, objects: &[Oid]) -> Result<Vec<u8>, git2::Error> {
+/// One pack entry as the index lists it.
+struct Entry {
+    id: Oid,
+    crc: u32,
+    offset: u64,
+}
+
+/// The bytes of a pack holding `objects`, each whole, and its entries.
+fn encode(objects: &[Object]) -> (Vec<u8>, Vec<Entry>) {
     let mut pack = b"PACK".to_vec();
     pack.extend_from_slice(&2u32.to_be_bytes());
     let count =
         u32::try_from(objects.len()).expect("an index write makes far fewer than 2^32 objects");
     pack.extend_from_slice(&count.to_be_bytes());
+    let mut entries = Vec::with_capacity(objects.len());
     // One deflate state for every object, reset between them.
     let mut deflate = Compress::new(Compression::fast(), true);
-    for id in objects {
-        let object = odb.read(*id)?;
-        let kind: u8 = match object.kind() {
-            ObjectType::Commit => 1,
-            ObjectType::Tree => 2,
-            ObjectType::Blob => 3,
-            _ => 4,
-        };
-        let data = object.data();
-        entry_header(&mut pack, kind, data.len() as u64);
+    for object in objects {
+        let start = pack.len();
+        entry_header(&mut pack, object.kind as u8, object.data.len() as u64);
         deflate.reset();
         loop {
-            pack.reserve(data.len() / 2 + 64);
+            pack.reserve(object.data.len() / 2 + 64);
             let consumed = usize::try_from(deflate.total_in()).expect("within the object");
             let status = deflate
-                .compress_vec(&data[consumed..], &mut pack, FlushCompress::Finish)
+                .compress_vec(&object.data[consumed..], &mut pack, FlushCompress::Finish)
                 .expect("deflating into memory cannot fail");
             if status == Status::StreamEnd {
                 break;
             }
         }
+        let mut crc = Crc::new();
+        crc.update(&pack[start..]);
+        entries.push(Entry {
+            id: object.id,
+            crc: crc.sum(),
+            offset: start as u64,
+        });
     }
     let checksum = Sha1::digest(&pack);
     pack.extend_from_slice(&checksum);
-    Ok(pack)
+    (pack, entries)
+}
+
+/// The `.idx` (version 2) of a pack whose entries are `entries` and whose
+/// checksum is `checksum`.
+fn index(mut entries: Vec<Entry>, checksum: &[u8; 20]) -> Vec<u8> {
+    entries.sort_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()));
+    let mut out = vec![0xff, b't', b'O', b'c', 0, 0, 0, 2];
+    let mut below = 0u32;
+    for first in 0..=255u8 {
+        below += entries
+            .iter()
+            .skip(below as usize)
+            .take_while(|e| e.id.as_bytes()[0] == first)
+            .count() as u32;
+        out.extend_from_slice(&below.to_be_bytes());
+    }
+    for entry in &entries {
+        out.extend_from_slice(entry.id.as_bytes());
+    }
+    for entry in &entries {
+        out.extend_from_slice(&entry.crc.to_be_bytes());
+    }
+    let mut large = Vec::new();
+    for entry in &entries {
+        let small = if entry.offset < LARGE_OFFSET {
+            entry.offset as u32
+        } else {
+            large.push(entry.offset);
+            0x8000_0000 | (large.len() as u32 - 1)
+        };
+        out.extend_from_slice(&small.to_be_bytes());
+    }
+    for offset in large {
+        out.extend_from_slice(&offset.to_be_bytes());
+    }
+    out.extend_from_slice(checksum);
+    let own = Sha1::digest(&out);
+    out.extend_from_slice(&own);
+    out
 }
 
 /// An entry's header: the type in bits 4–6 of the first byte with the
@@ -201,19 +225,33 @@ fn entry_header(out: &mut Vec<u8>, kind: u8, size: u64) {
     out.push(byte);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::entry_header;
+/// Writes `bytes` to a new temporary file in `dir` and fsyncs it.
+fn write_temporary(dir: &Path, ext: &str, bytes: &[u8]) -> Result<PathBuf, GitError> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| GitError::Io { path, source }
+    };
+    let file = tempfile::Builder::new()
+        .prefix("tmp_crategate_")
+        .suffix(&format!(".{ext}"))
+        .tempfile_in(dir)
+        .map_err(io(dir))?;
+    let path = file.path().to_owned();
+    let mut handle = file.as_file();
+    handle.write_all(bytes).map_err(io(&path))?;
+    handle.sync_all().map_err(io(&path))?;
+    // Kept: renamed into place by the caller, who removes it on failure.
+    file.keep().map_err(|e| io(&path)(e.error))?;
+    Ok(path)
+}
 
-    #[test]
-    fn entry_headers_carry_type_and_size() {
-        let header = |kind, size| {
-            let mut out = Vec::new();
-            entry_header(&mut out, kind, size);
-            out
-        };
-        assert_eq!(header(3, 5), [0x35]);
-        assert_eq!(header(3, 21), [0xb5, 0x01]);
-        assert_eq!(header(2, 0x1234), [0xa4, 0xa3, 0x02]);
-    }
+fn rename(from: &Path, to: &Path) -> Result<(), GitError> {
+    std::fs::rename(from, to).map_err(|source| GitError::Io {
+        path: to.to_owned(),
+        source,
+    })
+}
+
+fn remove(path: &Path) {
+    let _ = std::fs::remove_file(path);
 }

@@ -337,26 +337,21 @@ impl Store {
         changes: &[Change],
         message: &str,
     ) -> Result<Oid, GitError> {
-        // A private handle whose object writes go to memory first.
-        let writer = Repository::open(&self.git_dir).map_err(self.op("opening for write"))?;
-        let odb = writer
-            .odb()
-            .map_err(self.op("opening the object database"))?;
-        let mempack = odb
-            .add_new_mempack_backend(1000)
-            .map_err(self.op("staging objects"))?;
         let new_objects = pack::build_commit(
-            &writer,
+            &self.repo,
             parent.map(|p| (p.commit, &p.tree)),
             changes,
             message,
         )
         .map_err(self.op("building the commit"))?;
-        let commit = *new_objects
+        let commit = new_objects
             .last()
-            .expect("the commit is the last new object");
+            .expect("the commit is the last new object")
+            .id;
         crate::fault::point("objects-staged");
-        pack::write(&self.git_dir, &odb, &mempack, &new_objects)?;
+        pack::write(&self.git_dir, &new_objects)?;
+        // A fresh handle, which sees the new pack.
+        let writer = Repository::open(&self.git_dir).map_err(self.op("opening for write"))?;
         let log = format!("crategate: {}", message.lines().next().unwrap_or_default());
         let moved = if let Some(parent) = parent {
             writer.reference_matching(&self.branch, commit, true, parent.commit, &log)
