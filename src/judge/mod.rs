@@ -98,16 +98,18 @@ impl Case {
                 blob,
             });
         }
-        self.add_blobs(repo, rules.limits(), blobs)
+        self.add_blobs(repo, rules, blobs)
     }
 
-    /// Reads `.crate` blobs into uploads, in order, on every core.
+    /// Reads `.crate` blobs into uploads, in order, on every core, and
+    /// judges where each `.crate` path holding a readable crate sits.
     fn add_blobs(
         &mut self,
         repo: &CrateRepo,
-        limits: &Limits,
+        rules: &PushRules<'_>,
         blobs: Vec<Pending>,
     ) -> Result<(), JudgeError> {
+        let limits = rules.limits();
         let reads = read_blobs(
             repo,
             &blobs,
@@ -121,8 +123,14 @@ impl Case {
             },
         )?;
         for (pending, (size, read)) in blobs.into_iter().zip(reads) {
-            if read.is_ok() && pending.kind == Change::Added {
-                self.added_blobs.push((self.uploads.len(), pending.blob.id));
+            if let Ok(krate) = &read {
+                if is_crate_path(&pending.path) {
+                    self.findings
+                        .extend(rules.check_location(&pending.path, krate));
+                }
+                if pending.kind == Change::Added {
+                    self.added_blobs.push((self.uploads.len(), pending.blob.id));
+                }
             }
             self.uploads.push(Upload {
                 path: pending.path,
