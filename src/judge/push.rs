@@ -134,7 +134,7 @@ impl<'p> PushRules<'p> {
             "push-crate-location",
             path,
             format!(
-                "{path} holds {name}@{version}, whose place in this sharded crate repository is {expected}; cargo downloads it from there"
+                "{name}@{version} belongs at {expected} in this sharded crate repository (cargo downloads it from there), not at {path}"
             ),
             &format!("move the file: `git mv {path} {expected}`"),
             "push",
