@@ -2,7 +2,8 @@
 //!
 //! A [`Case`] is what is judged: the `.crate` files a change adds,
 //! changes or deletes (as policy [`Upload`]s) and the findings about the
-//! change itself (paths, the yank list, refs). [`registry_state`] is the
+//! change itself (paths, where its `.crate` files sit in the index's
+//! crate layout, the yank list, refs). [`registry_state`] is the
 //! registry it is judged against: the index for the names involved, plus
 //! versions accepted on the branch but not yet published. [`verdict`]
 //! runs the policy. `pre-receive` builds the case from a push,
@@ -102,7 +103,8 @@ impl Case {
     }
 
     /// Reads `.crate` blobs into uploads, in order, on every core, and
-    /// judges where each `.crate` path holding a readable crate sits.
+    /// judges where each added or changed `.crate` holding a readable
+    /// crate sits.
     fn add_blobs(
         &mut self,
         repo: &CrateRepo,
@@ -124,7 +126,8 @@ impl Case {
         )?;
         for (pending, (size, read)) in blobs.into_iter().zip(reads) {
             if let Ok(krate) = &read {
-                if is_crate_path(&pending.path) {
+                // Deleting a misplaced file publishes nothing: it may go.
+                if pending.kind != Change::Deleted && is_crate_path(&pending.path) {
                     self.findings
                         .extend(rules.check_location(&pending.path, krate));
                 }

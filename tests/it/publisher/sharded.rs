@@ -189,6 +189,29 @@ fn files_outside_their_shard_are_refused_and_never_published() {
         !index.contains("cg-beta") && !index.contains("cg-same"),
         "{index}"
     );
+
+    // The fix the refusal names is accepted, and publishes both.
+    for hook in ["pre-receive", "post-receive"] {
+        fs::rename(hooks.join(format!("{hook}.off")), hooks.join(hook)).expect("restoring a hook");
+    }
+    for (file, expected) in misplaced {
+        fs::create_dir_all(hosted.clone.join(expected).parent().expect("a directory"))
+            .expect("creating a shard directory");
+        hosted.git_in(&hosted.clone, &["mv", file, expected]);
+    }
+    commit(&hosted, "move the crates to their shards");
+    push(&hosted).success();
+    assert!(
+        hosted
+            .index_file("cg/-b/cg-beta")
+            .contains("\"vers\":\"1.0.0\"")
+    );
+    assert!(
+        hosted
+            .index_file("cg/-s/cg-same")
+            .contains("\"vers\":\"1.0.0\"")
+    );
+    sync(&hosted, &["--check"]).success();
 }
 
 #[test]
