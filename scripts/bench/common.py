@@ -121,10 +121,11 @@ def median_crate(files):
     return by_size[len(by_size) // 2]
 
 
-def init_index(binary, path, mode="alternate"):
+def init_index(binary, path, mode="alternate", layout="flat"):
     shutil.rmtree(path, ignore_errors=True)
-    quiet([binary, "init", "--index", path, "--mode", mode,
-           "--dl", "https://pages.invalid/{crate}-{version}.crate",
+    shard = "{lowerprefix}/" if layout == "sharded" else ""
+    quiet([binary, "init", "--index", path, "--mode", mode, "--layout", layout,
+           "--dl", f"https://pages.invalid/{shard}{{crate}}-{{version}}.crate",
            "--index-url", "sparse+https://pages.invalid/index/"])
 
 
@@ -171,9 +172,10 @@ def read_hook_log(log):
 class Server:
     """A bare crate repository on the "server": with `policy`, it gets its
     own index (`crategate init --mode mode`) and, after `install()`, the
-    hooks; with `timed`, the hooks run through a timing wrapper."""
+    hooks; with `timed`, the hooks run through a timing wrapper; `layout`
+    is the index's crate layout (`flat` or `sharded`)."""
 
-    def __init__(self, binary, work, name, policy=None, mode="alternate", timed=False):
+    def __init__(self, binary, work, name, policy=None, mode="alternate", timed=False, layout="flat"):
         self.binary, self.policy = binary, policy
         self.repo = os.path.join(work, name + ".git")
         self.index = os.path.join(work, name + "-index.git") if policy else None
@@ -182,7 +184,7 @@ class Server:
         self.base = self.index_base = None
         bare_repo(self.repo)
         if policy:
-            init_index(binary, self.index, mode)
+            init_index(binary, self.index, mode, layout)
 
     def install(self):
         hook_binary = timing_wrapper(self.binary, self.wrapper, self.log) if self.log else None
@@ -233,6 +235,15 @@ def fast_import(git_dir, files, message, branch="refs/heads/main", parent=True):
     out.close()
     if proc.wait() != 0:
         sys.exit("git fast-import failed")
+
+
+def crate_path(name, version="1.0.0", layout="flat"):
+    """Where a crate repository of `layout` keeps `name` `version`: at the
+    top, or under the index directory of the name (sharded)."""
+    file = f"{name}-{version}.crate"
+    if layout == "sharded":
+        return index_path(name).rsplit("/", 1)[0] + "/" + file
+    return file
 
 
 def index_path(name):

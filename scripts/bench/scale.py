@@ -17,11 +17,15 @@ pre-receive from post-receive), interleaved, and prints Markdown tables.
 
     python3 scripts/bench/scale.py [--runs 11] [--bulk-runs 3] [--sync-runs 3]
         [--repo-crates 20000] [--index-crates 150000] [--prefix acme-]
+        [--layout flat|sharded]
 
 Crate names are random letters, spread over the index like real names;
 `--prefix acme-` gives every crate of the crate repository and every
 pushed crate one prefix, as a company registry that requires one does, so
-that they all share one index directory (`ac/me/`).
+that they all share one index directory (`ac/me/`). `--layout sharded`
+keeps every `.crate` (of the repository and of the pushes) under its
+index directory (`ab/cd/abcdef-1.0.0.crate`, `crategate init --layout
+sharded`), so a push's tree diff skips every untouched directory.
 """
 
 import argparse
@@ -38,27 +42,27 @@ from common import Server, median, secs
 POLICY = os.path.join(common.ROOT, "policies", "default.toml")
 
 
-def crates(tag, count, prefix=""):
-    """(file name, bytes) of `count` synthetic crates with realistic names
-    (random letters, `_`, `tag`, a number), each after `prefix` if given.
-    The tag keeps them apart from the synthetic index entries, whose names
-    end in `-{number}`."""
+def crates(tag, count, prefix="", layout="flat"):
+    """(path, bytes) of `count` synthetic crates with realistic names
+    (random letters, `_`, `tag`, a number), each after `prefix` if given,
+    where `layout` puts them. The tag keeps them apart from the synthetic
+    index entries, whose names end in `-{number}`."""
     rng = random.Random(tag)
     letters = "abcdefghijklmnopqrstuvwxyz"
     for i in range(count):
         name = prefix + "".join(rng.choice(letters) for _ in range(rng.randint(4, 10))) + f"_{tag}{i}"
-        yield f"{name}-1.0.0.crate", common.synthetic_crate(name)
+        yield common.crate_path(name, layout=layout), common.synthetic_crate(name)
 
 
-def client_repo(path, repo_crates, prefix):
+def client_repo(path, repo_crates, prefix, layout):
     """Bare client repository with the branches the pushes start from and go to."""
     common.bare_repo(path)
     readme = [("README.md", b"A crate repository.\n")]
     common.fast_import(path, readme, "small registry", "refs/heads/small", parent=False)
-    common.fast_import(path, readme + list(crates("x", repo_crates, prefix)),
+    common.fast_import(path, readme + list(crates("x", repo_crates, prefix, layout)),
                        f"{repo_crates} crates", "refs/heads/large", parent=False)
-    one = list(crates("z", 1, prefix))
-    many = list(crates("y", 1000, prefix))
+    one = list(crates("z", 1, prefix, layout))
+    many = list(crates("y", 1000, prefix, layout))
     for size in ("small", "large"):
         common.fast_import(path, one, "one crate", f"refs/heads/{size}-1", parent=f"refs/heads/{size}")
         common.fast_import(path, many, "1000 crates", f"refs/heads/{size}-1000", parent=f"refs/heads/{size}")
@@ -89,12 +93,12 @@ def grow_index(server, count):
 
 def setup(binary, work, args):
     client = os.path.join(work, "client.git")
-    client_repo(client, args.repo_crates, args.prefix)
+    client_repo(client, args.repo_crates, args.prefix, args.layout)
     servers = {
         "small, no hooks": Server(binary, work, "small-plain"),
-        "small": Server(binary, work, "small", POLICY, timed=True),
+        "small": Server(binary, work, "small", POLICY, timed=True, layout=args.layout),
         "large, no hooks": Server(binary, work, "large-plain"),
-        "large": Server(binary, work, "large", POLICY, timed=True),
+        "large": Server(binary, work, "large", POLICY, timed=True, layout=args.layout),
     }
     for key, server in servers.items():
         server.push(client, "refs/heads/" + key.split(",")[0])
@@ -143,6 +147,8 @@ def main():
     parser.add_argument("--prefix", default="",
                         help="a prefix every crate name of the crate repository starts with (e.g. acme-: "
                              "they all share one index directory)")
+    parser.add_argument("--layout", choices=("flat", "sharded"), default="flat",
+                        help="the crate repository's layout (crategate init --layout)")
     common.add_binary_arg(parser)
     args = parser.parse_args()
     binary = common.binary(args)
@@ -158,6 +164,7 @@ def main():
     large = f"crate repository: {args.repo_crates:,} crates; index: {args.index_crates:,} crates"
     if args.prefix:
         large += f"; every crate of the crate repository, and every pushed crate, named `{args.prefix}…`"
+    large += f"; crate layout: {args.layout}"
     print(f"\n### Push cost against registry size (policies/default.toml)\n")
     print(f"- small registry: {small}\n- large registry: {large}\n")
     rows = []

@@ -93,7 +93,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         repo = CrateRepo::open(Path::new("."))
             .context("--git runs in a clone of the crate repository")?;
         let (old, new, refname) = resolve_range(&repo, range)?;
-        let rules = PushRules::from_policy(&policy);
+        let layout = index
+            .as_ref()
+            .map(|i| i.settings().crate_layout)
+            .unwrap_or_default();
+        let rules = PushRules::from_policy(&policy, layout);
         let update = RefUpdate {
             old,
             new: Some(new),

@@ -21,8 +21,8 @@ use crate::crate_name::{CrateName, canonical};
 use crate::git::git_command;
 use crate::hook::config::HookConfig;
 use crate::hook::options::OPTION_DRY_RUN;
-use crate::index::Index;
 use crate::index::view::same_version;
+use crate::index::{CrateLayout, Index};
 use crate::policy::Policy;
 
 /// Where `--crate-repo` is read from when not given.
@@ -138,13 +138,43 @@ impl CrateClone {
         }
     }
 
-    /// Files at the top of the tracked branch as the server has it.
+    /// Every file of the tracked branch as the server has it.
     pub fn tracked_files(&self) -> anyhow::Result<Vec<String>> {
         if !self.has_remote_branch() {
             return Ok(Vec::new());
         }
-        let out = self.git(&["ls-tree", "--name-only", &self.remote_ref()])?;
+        let out = self.git(&["ls-tree", "-r", "--name-only", &self.remote_ref()])?;
         Ok(stdout(&out).lines().map(str::to_owned).collect())
+    }
+
+    /// Where the crate repository keeps each `.crate`: as the server's
+    /// index says when reachable; else sharded when the tracked branch
+    /// has a `.crate` in a directory (a flat repository refuses those),
+    /// else flat.
+    pub fn layout(&self, index: Option<&Index>) -> anyhow::Result<CrateLayout> {
+        if let Some(index) = index {
+            return Ok(index.settings().crate_layout);
+        }
+        let nested = self
+            .tracked_files()?
+            .iter()
+            .any(|f| f.contains('/') && crate::publish::is_crate_path(f));
+        Ok(if nested {
+            CrateLayout::Sharded
+        } else {
+            CrateLayout::Flat
+        })
+    }
+
+    /// Writes `bytes` at `path` (relative to the work tree), creating its
+    /// directory.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let target = self.work.join(path);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating {} in the clone", dir.display()))?;
+        }
+        std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))
     }
 
     /// Whether `name` `version` is already published: a file on the
@@ -405,11 +435,13 @@ pub(super) fn server_config(work: &Path, url: &str) -> Option<HookConfig> {
         .ok()
 }
 
-/// What makes two `.crate` file names the same version of the same
-/// crate: the canonical name, and the version without `+build` metadata
-/// (`Foo_Bar-1.0.0+abc.crate` and `foo-bar-1.0.0.crate` are one).
+/// What makes two `.crate` files the same version of the same crate:
+/// the file name's canonical name, and the version without `+build`
+/// metadata (`Foo_Bar-1.0.0+abc.crate` and `fo/o-/foo-bar-1.0.0.crate`
+/// are one).
 #[must_use]
-pub fn published_key(file: &str) -> String {
+pub fn published_key(path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or(path);
     let plain = match file.strip_suffix(".crate").and_then(|s| s.split_once('+')) {
         Some((plain, _)) => format!("{plain}.crate"),
         None => file.to_owned(),

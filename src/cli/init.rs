@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::Outcome;
-use crate::index::Index;
 use crate::index::config::{CargoConfig, RegistryMode, Settings};
+use crate::index::{CrateLayout, Index};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -28,6 +28,12 @@ pub struct Args {
     /// `alternate`: a registry beside crates.io; `mirror`: a replacement for crates.io.
     #[arg(long, value_enum, default_value_t = RegistryMode::Alternate)]
     mode: RegistryMode,
+    /// `flat`: `.crate` files at the top of the crate repository; `sharded`:
+    /// under cargo's index directories (`3/a/abc-1.0.0.crate`), which keeps
+    /// a push's cost flat in large registries (`--dl` must then use
+    /// `{lowerprefix}` or `{sha256-checksum}`).
+    #[arg(long, value_enum, default_value_t = CrateLayout::Flat)]
+    layout: CrateLayout,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
@@ -36,7 +42,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         api: args.api.clone(),
         auth_required: args.auth_required,
     };
-    let settings = Settings::new(&args.index_url, args.mode)?;
+    let settings = Settings {
+        crate_layout: args.layout,
+        ..Settings::new(&args.index_url, args.mode)?
+    };
     Index::init(&args.index, &config, settings)
         .with_context(|| format!("creating the index at {}", args.index.display()))?;
     println!(

@@ -18,10 +18,12 @@ use anyhow::{Context, bail};
 use serde_json::json;
 
 use super::Outcome;
-use super::clone::{CommitArgs, published_key};
+use super::clone::{CommitArgs, CrateClone, published_key};
 use super::output::{Output, OutputArgs};
 use crate::checksum::Checksum;
 use crate::crate_file;
+use crate::crate_name::CrateName;
+use crate::index::CrateLayout;
 
 /// How a lockfile names crates.io, over git and over the sparse protocol.
 const CRATES_IO_SOURCES: [&str; 2] = [
@@ -91,7 +93,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         out.progress("Fetching what cargo's cache lacks with `cargo fetch`");
         fetch(&args.lockfile, &missing)?;
     }
-    let files = copy_verified(&out, &cache, &missing, clone.work_dir())?;
+    let layout = clone.layout(clone.index()?.as_ref())?;
+    let files = copy_verified(&out, &cache, &missing, &clone, layout)?;
     summary["added"] = missing
         .iter()
         .map(|l| json!({"name": l.name, "version": l.version.to_string()}))
@@ -218,12 +221,14 @@ fn fetch(lockfile: &Path, missing: &[&Locked]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Copies each package, verified, into the clone; returns the file names.
+/// Copies each package, verified, into the clone where `layout` puts it;
+/// returns the paths.
 fn copy_verified(
     out: &Output,
     cache: &Path,
     missing: &[&Locked],
-    work: &Path,
+    clone: &CrateClone,
+    layout: CrateLayout,
 ) -> anyhow::Result<Vec<String>> {
     let mut files = Vec::with_capacity(missing.len());
     for (i, locked) in missing.iter().enumerate() {
@@ -236,8 +241,9 @@ fn copy_verified(
                 locked.checksum
             );
         };
-        let file = locked.file_name();
-        std::fs::write(work.join(&file), bytes)
+        let file = layout.path(&CrateName::new(&locked.name)?, &locked.version);
+        clone
+            .put(&file, &bytes)
             .with_context(|| format!("copying {} into the clone", from.display()))?;
         out.step(
             i + 1,

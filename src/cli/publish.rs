@@ -24,8 +24,9 @@ use super::clone::{CrateClone, PushAnswer};
 use super::output::{self, Output, OutputArgs};
 use super::workspace::{self, Member, Workspace};
 use crate::crate_file;
+use crate::crate_name::CrateName;
 use crate::diag::{Verdict, json as verdict_json};
-use crate::index::Index;
+use crate::index::{CrateLayout, Index};
 use crate::judge;
 use crate::policy::Policy;
 
@@ -111,7 +112,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         eprintln!("error: refused by the policy before anything was pushed");
         return Ok(Outcome::Refused);
     }
-    push_each(args, &out, &clone, &packaged)
+    let layout = clone.layout(index.as_ref())?;
+    push_each(args, &out, &clone, layout, &packaged)
 }
 
 /// What can be refused before packaging.
@@ -138,7 +140,7 @@ fn early_problems(
                 member.name, dep.name
             ));
         }
-        let name = crate::crate_name::CrateName::new(&member.name)?;
+        let name = CrateName::new(&member.name)?;
         if clone.has_version(index, &name, &member.version)? {
             problems.push(format!(
                 "{} {} is already published; a version cannot be replaced: raise `version` in {}",
@@ -240,20 +242,22 @@ fn judge(
     Ok(judge::verdict(policy, &state, &case))
 }
 
-/// One commit and one push per crate, in order; stops at the first refusal.
+/// One commit and one push per crate, in order, each file where `layout`
+/// puts it; stops at the first refusal.
 fn push_each(
     args: &Args,
     out: &Output,
     clone: &CrateClone,
+    layout: CrateLayout,
     packaged: &[Packaged],
 ) -> anyhow::Result<Outcome> {
     let mut results = Vec::new();
     let mut outcome = Outcome::Done;
     for (i, p) in packaged.iter().enumerate() {
-        let file = crate_file::file_name(&p.name, &p.version);
-        let target = clone.work_dir().join(&file);
-        std::fs::copy(&p.file, &target)
-            .with_context(|| format!("copying {} into the clone", p.file.display()))?;
+        let file = layout.path(&CrateName::new(&p.name)?, &p.version);
+        let bytes = std::fs::read(&p.file)
+            .with_context(|| format!("reading {} (made by cargo package)", p.file.display()))?;
+        clone.put(&file, &bytes)?;
         clone.commit(
             std::slice::from_ref(&file),
             &format!("Publish {} {}", p.name, p.version),

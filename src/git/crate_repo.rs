@@ -9,9 +9,11 @@
 
 use std::path::{Path, PathBuf};
 
-use git2::{Delta, DiffOptions, ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 
 use super::GitError;
+
+mod diff;
 
 /// The git file mode of a regular, non-executable file.
 const MODE_FILE: u32 = 0o100_644;
@@ -186,40 +188,20 @@ impl CrateRepo {
         self.changes_between(old.as_ref(), &self.tree(new)?)
     }
 
-    /// [`Self::changes`] between trees already read.
+    /// [`Self::changes`] between trees already read, in git's tree order.
+    /// A subtree with the same id on both sides is skipped unread, so the
+    /// cost follows what changed (in a sharded crate repository, the
+    /// directories a push touches), not how many files the tree holds.
     pub fn changes_between(
         &self,
         old: Option<&CommitTree<'_>>,
         new: &CommitTree<'_>,
     ) -> Result<Vec<FileChange>, GitError> {
+        let mut out = Vec::new();
         if old.is_some_and(|old| old.tree.id() == new.tree.id()) {
-            return Ok(Vec::new());
+            return Ok(out);
         }
-        let mut opts = DiffOptions::new();
-        opts.include_typechange(true).ignore_submodules(false);
-        let diff = self
-            .repo
-            .diff_tree_to_tree(old.map(|t| &t.tree), Some(&new.tree), Some(&mut opts))
-            .map_err(self.op("comparing trees"))?;
-        let mut out = Vec::with_capacity(diff.deltas().len());
-        for delta in diff.deltas() {
-            let side = |file: git2::DiffFile<'_>| BlobRef {
-                id: file.id(),
-                mode: u32::from(file.mode()),
-            };
-            let (old, new) = match delta.status() {
-                Delta::Added => (None, Some(side(delta.new_file()))),
-                Delta::Deleted => (Some(side(delta.old_file())), None),
-                _ => (Some(side(delta.old_file())), Some(side(delta.new_file()))),
-            };
-            let path = delta
-                .new_file()
-                .path()
-                .or_else(|| delta.old_file().path())
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            out.push(FileChange { path, old, new });
-        }
+        self.diff_trees(old.map(|t| &t.tree), Some(&new.tree), "", &mut out)?;
         Ok(out)
     }
 

@@ -50,7 +50,10 @@ pub struct Judgement {
 pub fn run(git_dir: &Path, stdin: &str, env: &HookEnv) -> Result<Judgement, HookError> {
     let config = HookConfig::load(git_dir)?;
     let policy = super::load_policy(&config)?;
-    let rules = PushRules::from_policy(&policy);
+    let (index, warning) = config
+        .index
+        .open_for_judging(&config.remote_options(git_dir))?;
+    let rules = PushRules::from_policy(&policy, index.settings().crate_layout);
     let repo = CrateRepo::open_in_hook(git_dir, env.quarantine.as_deref())?;
     let branch = tracked_branch(&config, &repo)?;
     let updates = parse_updates(stdin)?;
@@ -66,9 +69,6 @@ pub fn run(git_dir: &Path, stdin: &str, env: &HookEnv) -> Result<Judgement, Hook
             case.findings.extend(rules.check_other_ref(update, &branch));
         }
     }
-    let (index, warning) = config
-        .index
-        .open_for_judging(&config.remote_options(git_dir))?;
     let view = index.view()?;
     let mut state = judge::registry_state(
         Some(&view),

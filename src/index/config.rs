@@ -3,11 +3,13 @@
 //! `config.json` is cargo's: `dl` (with the markers `{crate}`, `{version}`,
 //! `{prefix}`, `{lowerprefix}`, `{sha256-checksum}`), optional `api` and
 //! `auth-required`. `.crategate.toml` is crategate's: the URL users reach
-//! the index under and the registry mode, so that every later command
-//! needs only the repository.
+//! the index under, the registry mode and the crate repository's layout
+//! (`crate-layout`, written only when not `flat`, so older indexes read
+//! as flat), so that every later command needs only the repository.
 
 use serde::{Deserialize, Serialize};
 
+use super::layout::CrateLayout;
 use super::line::Mode;
 
 /// Path of cargo's registry configuration in the index.
@@ -59,6 +61,9 @@ pub struct Settings {
     /// a git URL).
     pub index_url: String,
     pub mode: RegistryMode,
+    /// Where the crate repository keeps each `.crate`.
+    #[serde(default, skip_serializing_if = "CrateLayout::is_flat")]
+    pub crate_layout: CrateLayout,
 }
 
 /// Why a configuration cannot be written or read.
@@ -74,6 +79,14 @@ pub enum ConfigError {
     SparseWithoutSlash(String),
     #[error("{file} in the index is invalid: {message}")]
     Invalid { file: &'static str, message: String },
+    #[error(
+        "the dl template `{0}` has no `{{lowerprefix}}` (or `{{prefix}}`) marker, but the layout is sharded: cargo would look for `3/a/abc-1.0.0.crate` at the top. Put `{{lowerprefix}}/` before the file name, or download by `{{sha256-checksum}}`"
+    )]
+    DlWithoutPrefix(String),
+    #[error(
+        "the dl template `{0}` has a `{{prefix}}`/`{{lowerprefix}}` marker, but the layout is flat: cargo would look for `abc-1.0.0.crate` in a directory. Remove the marker, or choose `--layout sharded`"
+    )]
+    DlWithPrefix(String),
     #[error("{0} is missing from the index; it was not created with `crategate init`")]
     Missing(&'static str),
 }
@@ -101,6 +114,8 @@ impl CargoConfig {
 impl Settings {
     pub const SCHEMA_VERSION: u32 = 1;
 
+    /// Settings for a flat crate repository (set `crate_layout` for
+    /// another).
     pub fn new(index_url: &str, mode: RegistryMode) -> Result<Self, ConfigError> {
         let plain = index_url.strip_prefix("sparse+").unwrap_or(index_url);
         check_url(plain)?;
@@ -111,6 +126,7 @@ impl Settings {
             schema_version: Self::SCHEMA_VERSION,
             index_url: index_url.to_owned(),
             mode,
+            crate_layout: CrateLayout::Flat,
         })
     }
 
@@ -204,10 +220,19 @@ mod tests {
     fn settings_round_trip_and_refuse_unknown_keys() {
         let settings =
             Settings::new("sparse+https://x/index/", RegistryMode::Mirror).expect("valid");
-        assert_eq!(
-            Settings::parse(&settings.to_toml()).expect("parses"),
-            settings
+        let text = settings.to_toml();
+        assert!(
+            !text.contains("crate-layout"),
+            "flat is not written: {text}"
         );
+        assert_eq!(Settings::parse(&text).expect("parses"), settings);
+        let sharded = Settings {
+            crate_layout: CrateLayout::Sharded,
+            ..settings
+        };
+        let text = sharded.to_toml();
+        assert!(text.contains("crate-layout = \"sharded\""), "{text}");
+        assert_eq!(Settings::parse(&text).expect("parses"), sharded);
         assert!(
             Settings::parse("schema-version = 1\nindex-url = \"x\"\nmode = \"mirror\"\ntypo = 1")
                 .is_err()

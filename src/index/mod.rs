@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod config;
+pub mod layout;
 pub mod line;
 pub mod path;
 pub mod registry;
@@ -11,5 +12,6 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
+pub use layout::CrateLayout;
 pub use registry::{ALREADY_PUBLISHED, Conflict, Index, IndexError, NewVersion, Transaction};
 pub use view::{CRATE_COMMIT_TRAILER, PublishedCrate, View};

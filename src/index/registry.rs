@@ -70,6 +70,7 @@ impl Index {
     /// Creates the index repository at `path` with its first commit.
     pub fn init(path: &Path, config: &CargoConfig, settings: Settings) -> Result<Self, IndexError> {
         config.validate()?;
+        settings.crate_layout.check_dl(&config.dl)?;
         let files = [
             Change {
                 path: CONFIG_JSON.into(),

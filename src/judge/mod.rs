@@ -2,7 +2,8 @@
 //!
 //! A [`Case`] is what is judged: the `.crate` files a change adds,
 //! changes or deletes (as policy [`Upload`]s) and the findings about the
-//! change itself (paths, the yank list, refs). [`registry_state`] is the
+//! change itself (paths, where its `.crate` files sit in the index's
+//! crate layout, the yank list, refs). [`registry_state`] is the
 //! registry it is judged against: the index for the names involved, plus
 //! versions accepted on the branch but not yet published. [`verdict`]
 //! runs the policy. `pre-receive` builds the case from a push,
@@ -98,16 +99,19 @@ impl Case {
                 blob,
             });
         }
-        self.add_blobs(repo, rules.limits(), blobs)
+        self.add_blobs(repo, rules, blobs)
     }
 
-    /// Reads `.crate` blobs into uploads, in order, on every core.
+    /// Reads `.crate` blobs into uploads, in order, on every core, and
+    /// judges where each added or changed `.crate` holding a readable
+    /// crate sits.
     fn add_blobs(
         &mut self,
         repo: &CrateRepo,
-        limits: &Limits,
+        rules: &PushRules<'_>,
         blobs: Vec<Pending>,
     ) -> Result<(), JudgeError> {
+        let limits = rules.limits();
         let reads = read_blobs(
             repo,
             &blobs,
@@ -121,8 +125,15 @@ impl Case {
             },
         )?;
         for (pending, (size, read)) in blobs.into_iter().zip(reads) {
-            if read.is_ok() && pending.kind == Change::Added {
-                self.added_blobs.push((self.uploads.len(), pending.blob.id));
+            if let Ok(krate) = &read {
+                // Deleting a misplaced file publishes nothing: it may go.
+                if pending.kind != Change::Deleted && is_crate_path(&pending.path) {
+                    self.findings
+                        .extend(rules.check_location(&pending.path, krate));
+                }
+                if pending.kind == Change::Added {
+                    self.added_blobs.push((self.uploads.len(), pending.blob.id));
+                }
             }
             self.uploads.push(Upload {
                 path: pending.path,

@@ -1,29 +1,41 @@
 //! What a push does besides changing `.crate` files: which refs it moves
-//! and how, which other paths it touches, and the `git push -o` options
-//! it carries. Each is judged against the policy's `[push]` section.
+//! and how, which other paths it touches, where its `.crate` files sit
+//! (the crate layout of the index), and the `git push -o` options it
+//! carries. Each is judged against the policy's `[push]` section.
 
 use std::path::Path;
 
+use crate::crate_file::CrateFile;
 use crate::diag::Finding;
 use crate::git::{CrateRepo, FileChange};
+use crate::index::CrateLayout;
 use crate::policy::{OtherRefs, Policy, Push};
 
 use super::JudgeError;
 use crate::hook::updates::RefUpdate;
 
-/// The push rules of a policy, ready to apply.
+/// The push rules of a policy, ready to apply to a crate repository of
+/// `layout`.
 pub struct PushRules<'p> {
     push: &'p Push,
     policy: &'p Policy,
+    layout: CrateLayout,
 }
 
 impl<'p> PushRules<'p> {
     #[must_use]
-    pub fn from_policy(policy: &'p Policy) -> Self {
+    pub fn from_policy(policy: &'p Policy, layout: CrateLayout) -> Self {
         Self {
             push: policy.push(),
             policy,
+            layout,
         }
+    }
+
+    /// Where the crate repository keeps each `.crate`.
+    #[must_use]
+    pub fn layout(&self) -> CrateLayout {
+        self.layout
     }
 
     /// The reader limits of the policy.
@@ -109,12 +121,35 @@ impl<'p> PushRules<'p> {
         )
     }
 
-    /// A changed path: `.crate` files must sit at the top; other paths
-    /// must be listed in `push.other-paths`.
+    /// A `.crate` of a sharded layout, read: it must be at exactly the
+    /// path the layout gives the crate it holds.
+    #[must_use]
+    pub fn check_location(&self, path: &str, krate: &CrateFile) -> Option<Finding> {
+        let (name, version) = (&krate.manifest.name, &krate.manifest.version);
+        let expected = self.layout.path(name, version);
+        if self.layout != CrateLayout::Sharded || path == expected {
+            return None;
+        }
+        let mut finding = self.finding(
+            "push-crate-location",
+            path,
+            format!(
+                "{name}@{version} belongs at {expected} in this sharded crate repository (cargo downloads it from there), not at {path}"
+            ),
+            &format!("move the file: `git mv {path} {expected}`"),
+            "push",
+        )?;
+        finding.krate = Some(format!("{name}@{version}"));
+        Some(finding)
+    }
+
+    /// A changed path: `.crate` files of a flat layout must sit at the
+    /// top (a sharded layout's are placed by [`Self::check_location`],
+    /// once read); other paths must be listed in `push.other-paths`.
     #[must_use]
     pub fn check_path(&self, change: &FileChange, is_crate: bool) -> Option<Finding> {
         if is_crate {
-            if !change.path.contains('/') {
+            if self.layout == CrateLayout::Sharded || !change.path.contains('/') {
                 return None;
             }
             return self.finding(

@@ -4,6 +4,7 @@
 
 use super::push::PushRules;
 use super::{Case, JudgeError};
+use crate::crate_name::CrateName;
 use crate::git::{CommitTree, CrateRepo};
 use crate::policy::Change;
 use crate::publish::yank_list::{self, YANK_LIST};
@@ -34,7 +35,11 @@ pub fn judge(
     let before = yank_list_in(repo, old)?.unwrap_or_default();
     let mut blobs = Vec::new();
     for (name, version, yanked) in yank_list::difference(&before, &after) {
-        let file = crate::crate_file::file_name(&name, &version);
+        // A list that parsed names only crates.
+        let Ok(crate_name) = CrateName::new(&name) else {
+            continue;
+        };
+        let file = rules.layout().path(&crate_name, &version);
         let Some(blob) = new.file(&file) else {
             let verb = if yanked { "yanks" } else { "unyanks" };
             case.findings.extend(rules.finding(
@@ -46,12 +51,13 @@ pub fn judge(
             ));
             continue;
         };
+        let file_name = file.rsplit('/').next().unwrap_or(&file).to_owned();
         blobs.push(super::Pending {
             path: YANK_LIST.to_owned(),
-            file_name: file,
+            file_name,
             kind: Change::Deleted,
             blob,
         });
     }
-    case.add_blobs(repo, rules.limits(), blobs)
+    case.add_blobs(repo, rules, blobs)
 }

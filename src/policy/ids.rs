@@ -123,7 +123,7 @@ pub const RULES: &[RuleInfo] = &[
     rule("push-path-not-allowed", "push", Deny, "The push changes a path that is neither a .crate nor listed in push.other-paths."),
     rule("yank-list-invalid", "push", Deny, "yanked.toml does not parse, or lists a name that is not a crate name."),
     rule("yank-list-unknown-version", "push", Deny, "yanked.toml yanks or unyanks a version whose .crate is not in the repository."),
-    rule("push-crate-location", "push", Deny, "A .crate file is not at the top of the repository, where the index's dl URL expects it."),
+    rule("push-crate-location", "push", Deny, "A .crate file is not where the crate layout puts it (the top of the repository, or its shard directory when sharded), where the index's dl URL expects it."),
 ];
 
 /// The rule with this id.

@@ -202,7 +202,7 @@ pub struct OwnerRule {
 fields!(validate OwnerRule { crates });
 
 /// `[push]` (top level only): what a push may do besides adding, and
-/// deleting, `.crate` files at the top of the tracked branch.
+/// deleting, `.crate` files where the crate layout puts them.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Push {

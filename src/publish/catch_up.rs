@@ -10,7 +10,7 @@ use crate::crate_file::Limits;
 use crate::crate_name::CrateName;
 use crate::git::{BlobRef, CommitTree, CrateRepo, FileChange, Oid};
 use crate::index::line::{self, Mode};
-use crate::index::{ALREADY_PUBLISHED, Index, IndexError, NewVersion, Transaction};
+use crate::index::{ALREADY_PUBLISHED, CrateLayout, Index, IndexError, NewVersion, Transaction};
 
 /// Publishes everything on `branch` of `repo` that the index does not
 /// reflect yet. `pusher` is recorded in the index commit; a crate
@@ -47,6 +47,7 @@ pub fn catch_up(
     };
     let ctx = Context {
         repo,
+        layout: index.settings().crate_layout,
         mode: index.settings().line_mode(),
         pubtime: line::pubtime_now(),
         listed,
@@ -75,7 +76,15 @@ pub fn catch_up(
         .iter()
         .map(|(c, _, blob)| (c.path.clone(), *blob))
         .collect();
-    let versions = read_versions(repo, limits, &items, &ctx.mode, &ctx.pubtime, prepared)?;
+    let versions = read_versions(
+        repo,
+        limits,
+        &items,
+        &ctx.mode,
+        ctx.layout,
+        &ctx.pubtime,
+        prepared,
+    )?;
     for ((change, added, _), version) in reads.into_iter().zip(versions) {
         let outcome = match version {
             Ok(version) => ctx.apply(&mut tx, &version, added, &mut report)?,
@@ -95,6 +104,7 @@ pub fn catch_up(
 
 struct Context<'r> {
     repo: &'r CrateRepo,
+    layout: CrateLayout,
     mode: Mode,
     pubtime: String,
     /// The yank list at the tip.
@@ -158,13 +168,12 @@ impl Context<'_> {
     ) -> Result<(), PublishError> {
         let before = yank_list_in(self.repo, reflected)?.unwrap_or_default();
         for (name, version, yanked) in yank_list::difference(&before, &self.listed) {
-            let file = crate::crate_file::file_name(&name, &version);
-            if tip.file(&file).is_none() {
-                continue;
-            }
             let Ok(name) = CrateName::new(&name) else {
                 continue;
             };
+            if tip.file(&self.layout.path(&name, &version)).is_none() {
+                continue;
+            }
             set_yanked(tx, &name, &version, yanked, report)?;
         }
         Ok(())

@@ -2,7 +2,10 @@
 //! that have none. Any web server can serve it:
 //!
 //! - `<dir>/crates/{name}-{version}.crate`: the crate files (point the
-//!   index's `dl` at `<base>/crates/{crate}-{version}.crate`);
+//!   index's `dl` at `<base>/crates/{crate}-{version}.crate`), under the
+//!   same relative paths as in the crate repository: with a sharded
+//!   layout `<dir>/crates/{lowerprefix}/{name}-{version}.crate` (`dl`
+//!   `<base>/crates/{lowerprefix}/{crate}-{version}.crate`);
 //! - `<dir>/index/`: the index tree with `config.json`, a sparse index
 //!   (`sparse+<base>/index/`).
 //!
@@ -72,9 +75,10 @@ pub fn export(
         .and_then(|hex| Oid::from_str(hex).ok())
         .filter(|old| tip.is_some_and(|tip| repo.is_ancestor(*old, tip).unwrap_or(false)));
     let mut removed = Vec::new();
+    let layout = index.settings().crate_layout;
     if let Some(tip) = tip {
         for change in repo.changes(since, tip)? {
-            if !is_crate_path(&change.path) || change.path.contains('/') {
+            if !is_crate_path(&change.path) || !layout.is_home(&change.path) {
                 continue;
             }
             let target = dir.join("crates").join(&change.path);

@@ -27,7 +27,7 @@ use crate::crate_file::{self, Limits, Refusal};
 use crate::crate_name::CrateName;
 use crate::git::{BlobRef, CommitTree, CrateRepo, GitError, Oid};
 use crate::index::line::{self, IndexLine};
-use crate::index::{CRATE_COMMIT_TRAILER, IndexError, NewVersion, Transaction};
+use crate::index::{CRATE_COMMIT_TRAILER, CrateLayout, IndexError, NewVersion, Transaction};
 use crate::parallel;
 use prepared::Prepared;
 use yank_list::{YANK_LIST, YankList};
@@ -203,21 +203,23 @@ fn refused(refusal: &Refusal) -> String {
 }
 
 /// Reads `.crate` blobs of the crate repository into new index versions,
-/// in order, or says why each cannot be one; a blob `prepared` knows is
-/// not read again. `limits` are the policy's reader limits: publication
-/// reads what the hook accepted with the same ones.
+/// in order, or says why each cannot be one (unreadable, or not at the
+/// path `layout` gives it, where cargo would download it from); a blob
+/// `prepared` knows is not read again. `limits` are the policy's reader
+/// limits: publication reads what the hook accepted with the same ones.
 fn read_versions(
     repo: &CrateRepo,
     limits: &Limits,
     items: &[(String, BlobRef)],
     mode: &line::Mode,
+    layout: CrateLayout,
     pubtime: &str,
     prepared: &Prepared,
 ) -> Result<Vec<Result<NewVersion, String>>, PublishError> {
     let unprepared = |(_, blob): &(String, BlobRef)| (!prepared.has(blob.id)).then_some(blob.id);
     let versions = read_blobs(repo, items, unprepared, |repo, (path, blob)| {
         if let Some(version) = prepared.version(blob.id, path, mode, pubtime) {
-            return Ok(Ok(version));
+            return Ok(placed(version, layout));
         }
         with_crate_blob(repo, *blob, |_, bytes| {
             let bytes = bytes.map_err(|r| refused(&r))?;
@@ -225,14 +227,30 @@ fn read_versions(
                 .map_err(|r| refused(&r))?;
             let line = IndexLine::from_manifest(&krate.manifest, &krate.checksum, mode, pubtime)
                 .map_err(|e| e.to_string())?;
-            Ok(NewVersion {
-                file: path.clone(),
-                name: krate.manifest.name,
-                line,
-            })
+            placed(
+                NewVersion {
+                    file: path.clone(),
+                    name: krate.manifest.name,
+                    line,
+                },
+                layout,
+            )
         })
     })?;
     Ok(versions)
+}
+
+/// `version`, when its file is where `layout` puts it.
+fn placed(version: NewVersion, layout: CrateLayout) -> Result<NewVersion, String> {
+    let expected = layout.path(&version.name, version.line.vers());
+    if version.file == expected {
+        return Ok(version);
+    }
+    Err(format!(
+        "{} {} belongs at {expected} in this crate repository, where cargo downloads it from; move the file there",
+        version.name,
+        version.line.vers()
+    ))
 }
 
 fn commit_message(report: &Report, tip: Oid, pusher: Option<&str>) -> String {

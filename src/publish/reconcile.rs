@@ -76,7 +76,13 @@ pub fn reconcile(
     let prepared = Prepared::load(repo.git_dir());
     for chunk in files.chunks(PROGRESS_STEP) {
         versions.extend(read_versions(
-            repo, limits, chunk, &mode, &pubtime, &prepared,
+            repo,
+            limits,
+            chunk,
+            &mode,
+            index.settings().crate_layout,
+            &pubtime,
+            &prepared,
         )?);
         progress(versions.len(), total);
     }

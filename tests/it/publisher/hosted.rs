@@ -25,7 +25,16 @@ impl Hosted {
     /// Sets up the registry with `policy` (a file of `policies/`) and
     /// points the sandbox's cargo at it.
     pub fn new(mode: Mode, policy: &str) -> Self {
-        let hosted = Self::serve(mode, policy);
+        Self::configured(Self::serve(mode, policy), mode)
+    }
+
+    /// [`Self::new`] with a sharded crate repository (`init --layout
+    /// sharded`, `dl` through `{lowerprefix}`).
+    pub fn sharded(mode: Mode, policy: &str) -> Self {
+        Self::configured(Self::set_up(mode, policy, true), mode)
+    }
+
+    fn configured(hosted: Self, mode: Mode) -> Self {
         let options = Options {
             mode,
             auth_required: false,
@@ -38,14 +47,23 @@ impl Hosted {
 
     /// Sets up the registry only; cargo is not told about it.
     pub fn serve(mode: Mode, policy: &str) -> Self {
+        Self::set_up(mode, policy, false)
+    }
+
+    fn set_up(mode: Mode, policy: &str, sharded: bool) -> Self {
         let sandbox = Sandbox::new();
         let index = sandbox.path("index.git");
         let crates = sandbox.path("crates.git");
         let export = sandbox.path("export");
         let clone = sandbox.path("clone");
         let index_url = format!("file://{}", index.display());
+        let (layout, shard) = if sharded {
+            ("sharded", "{lowerprefix}/")
+        } else {
+            ("flat", "")
+        };
         let dl = format!(
-            "file://{}/crates/{{crate}}-{{version}}.crate",
+            "file://{}/crates/{shard}{{crate}}-{{version}}.crate",
             export.display()
         );
         let mode_arg = if mode == Mode::Mirror {
@@ -64,6 +82,8 @@ impl Hosted {
                 &index_url,
                 "--mode",
                 mode_arg,
+                "--layout",
+                layout,
             ])
             .success();
         sandbox.git(&["init", "-q", "--bare", "-b", "main", s(&crates)]);
@@ -139,6 +159,7 @@ impl Hosted {
             "--git-dir",
             s(&self.crates),
             "ls-tree",
+            "-r",
             "--name-only",
             "main",
         ]);
