@@ -137,7 +137,14 @@ struct Entry {
 
 /// The bytes of a pack holding `objects`, each whole, and its entries.
 fn encode(objects: &[Object]) -> (Vec<u8>, Vec<Entry>) {
-    let mut pack = b"PACK".to_vec();
+    // Room for every entry, so that the pack is not copied as it grows:
+    // fast deflate codes an incompressible byte in up to 9 bits.
+    let room: usize = objects
+        .iter()
+        .map(|o| o.data.len() + o.data.len() / 8 + 64)
+        .sum();
+    let mut pack = Vec::with_capacity(12 + room + 20);
+    pack.extend_from_slice(b"PACK");
     pack.extend_from_slice(&2u32.to_be_bytes());
     let count =
         u32::try_from(objects.len()).expect("an index write makes far fewer than 2^32 objects");
