@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::NewVersion;
 use crate::crate_file::CrateFile;
@@ -38,11 +39,21 @@ pub const DIR: &str = "crategate-prepared";
 /// How long a file whose push never reached the branch is kept.
 const STALE_AFTER: Duration = Duration::from_hours(24);
 
-#[derive(Serialize, Deserialize)]
+/// An entry as written.
+#[derive(Serialize)]
 struct Entry {
     blob: String,
     mode: Mode,
     line: IndexLine,
+}
+
+/// An entry as read: the line is parsed only when it is published, on
+/// the thread that publishes it.
+#[derive(Deserialize)]
+struct Stored {
+    blob: String,
+    mode: Mode,
+    line: Box<RawValue>,
 }
 
 /// Writes the index lines of a push's accepted crates (`(blob, crate)`
@@ -69,7 +80,7 @@ pub fn save<'a>(
         text.push(b'\n');
         Some(text)
     });
-    let text: Vec<u8> = lines.into_iter().flatten().flatten().collect();
+    let text = lines.into_iter().flatten().collect::<Vec<_>>().concat();
     if text.is_empty() {
         return Ok(());
     }
@@ -86,7 +97,7 @@ pub fn save<'a>(
 /// The prepared entries of every file present.
 #[derive(Default)]
 pub struct Prepared {
-    entries: HashMap<Oid, (Mode, IndexLine)>,
+    entries: HashMap<Oid, (Mode, Box<RawValue>)>,
     /// Each file read, with the tip it is named after.
     files: Vec<(PathBuf, Option<Oid>)>,
 }
@@ -113,7 +124,7 @@ impl Prepared {
             };
             for line in BufReader::new(file).lines() {
                 let Ok(line) = line else { break };
-                let Ok(entry) = serde_json::from_str::<Entry>(&line) else {
+                let Ok(entry) = serde_json::from_str::<Stored>(&line) else {
                     continue;
                 };
                 if let Ok(blob) = Oid::from_str(&entry.blob) {
@@ -140,6 +151,7 @@ impl Prepared {
         if made_for != mode {
             return None;
         }
+        let line: IndexLine = serde_json::from_str(line.get()).ok()?;
         let expected = crate::crate_file::file_name(line.name(), line.vers());
         if path.rsplit('/').next() != Some(expected.as_str()) {
             return None;
@@ -147,7 +159,7 @@ impl Prepared {
         Some(NewVersion {
             file: path.to_owned(),
             name: CrateName::new(line.name()).ok()?,
-            line: line.clone().with_pubtime(pubtime).ok()?,
+            line: line.with_pubtime(pubtime).ok()?,
         })
     }
 
