@@ -175,3 +175,42 @@ fn offsets_past_two_gibibytes_go_to_the_large_table() {
         Sha1::digest(&idx[..large + 28]).as_slice()
     );
 }
+
+#[test]
+fn changes_merge_into_a_large_directory_in_gits_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = Repository::init_bare(dir.path()).expect("init");
+    // A directory `kN` beside files `kN.t` and `kN-t`, which sort before
+    // it (`-` and `.` come before `/`), and after `kN` as a file would.
+    let name = |i: usize| match i % 3 {
+        0 => format!("d/k{}/f", i / 3),
+        1 => format!("d/k{}.t", i / 3),
+        _ => format!("d/k{}-t", i / 3),
+    };
+    let first: Vec<Change> = (0..300)
+        .step_by(2)
+        .map(|i| change(&name(i), "x\n"))
+        .collect();
+    let objects = build_commit(&repo, None, &first, "base").expect("build");
+    write(dir.path(), &objects).expect("write");
+    let base = repo
+        .find_commit(objects.last().expect("commit").id)
+        .expect("commit");
+    let tree = base.tree().expect("tree");
+    // Odd names are new, every tenth even one changes.
+    let second: Vec<Change> = (0..300)
+        .filter(|i| i % 2 == 1 || i % 10 == 0)
+        .map(|i| change(&name(i), "y\n"))
+        .collect();
+    let objects = build_commit(&repo, Some((base.id(), &tree)), &second, "more").expect("build");
+    write(dir.path(), &objects).expect("write");
+    let next = repo
+        .find_commit(objects.last().expect("commit").id)
+        .expect("commit");
+    assert_eq!(next.tree_id(), libgit2_tree(&repo, Some(&tree), &second));
+    git_ok(
+        dir.path(),
+        &["update-ref", "refs/heads/main", &next.id().to_string()],
+    );
+    git_ok(dir.path(), &["fsck", "--full", "--strict"]);
+}
