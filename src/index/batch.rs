@@ -21,7 +21,8 @@ pub enum FileProblem {
 }
 
 /// Reads, checks and turns each file into a [`NewVersion`], in the order
-/// given, using all available cores. Each worker holds one file at a time.
+/// given, using all available cores, the largest files first. Each worker
+/// holds one file at a time.
 #[must_use]
 pub fn read_all(
     paths: &[PathBuf],
@@ -29,7 +30,11 @@ pub fn read_all(
     mode: &Mode,
     pubtime: &str,
 ) -> Vec<Result<NewVersion, FileProblem>> {
-    crate::parallel::map(paths, |path| read_one(path, limits, mode, pubtime))
+    let workers = vec![(); crate::parallel::workers(paths.len())];
+    let size = |path: &PathBuf| std::fs::metadata(path).map_or(0, |m| m.len());
+    crate::parallel::map_with_costliest_first(paths, workers, size, |(), path| {
+        read_one(path, limits, mode, pubtime)
+    })
 }
 
 /// Reads one file into a new index version.
