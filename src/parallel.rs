@@ -46,6 +46,18 @@ pub fn map_with_costliest_first<T: Sync, S: Send, R: Send>(
     map_in_order(items, &order, states, f)
 }
 
+/// [`map`] over files, the largest first (see
+/// [`map_with_costliest_first`]); a file that cannot be measured counts
+/// as empty.
+pub fn map_files<R: Send>(
+    paths: &[std::path::PathBuf],
+    f: impl Fn(&std::path::PathBuf) -> R + Sync,
+) -> Vec<R> {
+    let workers = vec![(); workers(paths.len())];
+    let size = |path: &std::path::PathBuf| std::fs::metadata(path).map_or(0, |m| m.len());
+    map_with_costliest_first(paths, workers, size, |(), path| f(path))
+}
+
 /// The workers take `items[order[0]]`, `items[order[1]]`, …; results are
 /// in the order of `items`. `order` is a permutation of the indices.
 fn map_in_order<T: Sync, S: Send, R: Send>(

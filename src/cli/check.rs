@@ -108,7 +108,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         case.add_branch_change(&repo, &rules, old, new)?;
         upstream = Some((&repo, refname));
     } else {
-        case.uploads = crate::parallel::map(&args.files, |file| {
+        case.uploads = crate::parallel::map_files(&args.files, |file| {
             let bytes =
                 std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
             let name = file.file_name().map_or_else(

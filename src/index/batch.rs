@@ -30,11 +30,7 @@ pub fn read_all(
     mode: &Mode,
     pubtime: &str,
 ) -> Vec<Result<NewVersion, FileProblem>> {
-    let workers = vec![(); crate::parallel::workers(paths.len())];
-    let size = |path: &PathBuf| std::fs::metadata(path).map_or(0, |m| m.len());
-    crate::parallel::map_with_costliest_first(paths, workers, size, |(), path| {
-        read_one(path, limits, mode, pubtime)
-    })
+    crate::parallel::map_files(paths, |path| read_one(path, limits, mode, pubtime))
 }
 
 /// Reads one file into a new index version.
