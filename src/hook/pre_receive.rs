@@ -21,7 +21,6 @@ use super::updates::{RefUpdate, parse_updates};
 use super::{HookError, tracked_branch};
 use crate::diag::Verdict;
 use crate::git::CrateRepo;
-use crate::index::line::Mode;
 use crate::judge::push::PushRules;
 use crate::judge::{self, Case};
 use crate::publish::prepared;
@@ -82,15 +81,17 @@ pub fn run(git_dir: &Path, stdin: &str, env: &HookEnv) -> Result<Judgement, Hook
             .identity_env()
             .and_then(|var| std::env::var(var).ok())
     });
-    let verdict = judge::verdict(&policy, &state, &case);
-    if verdict.accepted && !env.options.dry_run {
-        prepare(
-            git_dir,
-            &updates,
-            &branch,
-            &index.settings().line_mode(),
-            &case,
-        );
+    let mode = index.settings().line_mode();
+    // The lines post-receive will publish are derived while the push is
+    // judged; they are kept only if it is accepted.
+    let (verdict, entries) = std::thread::scope(|scope| {
+        let entries = (!env.options.dry_run)
+            .then(|| scope.spawn(|| prepared::entries(&mode, case.added_crates())));
+        let verdict = judge::verdict(&policy, &state, &case);
+        (verdict, entries.and_then(|e| e.join().ok()))
+    });
+    if let Some(entries) = entries.filter(|_| verdict.accepted) {
+        prepare(git_dir, &updates, &branch, &entries);
     }
     let accepted = case.added();
     // Freeing every crate's entry list takes a core ~15 ms at the end of
@@ -106,12 +107,12 @@ pub fn run(git_dir: &Path, stdin: &str, env: &HookEnv) -> Result<Judgement, Hook
 /// Keeps what was learned of the accepted crates for `post-receive`
 /// (see [`crate::publish::prepared`]). Best effort: when it cannot be
 /// written, publication reads the crates again.
-fn prepare(git_dir: &Path, updates: &[RefUpdate], branch: &str, mode: &Mode, case: &Case) {
+fn prepare(git_dir: &Path, updates: &[RefUpdate], branch: &str, entries: &[u8]) {
     let tip = updates
         .iter()
         .find(|u| u.refname == branch)
         .and_then(|u| u.new);
     if let Some(tip) = tip {
-        let _ = prepared::save(git_dir, tip, mode, case.added_crates());
+        let _ = prepared::save(git_dir, tip, entries);
     }
 }

@@ -56,16 +56,10 @@ struct Stored {
     line: Box<RawValue>,
 }
 
-/// Writes the index lines of a push's accepted crates (`(blob, crate)`
-/// pairs), for an index of `mode`, for the push of `tip`. A crate no line
-/// can be derived from is left out (publication will say why). Nothing to
-/// write is no file.
-pub fn save<'a>(
-    git_dir: &Path,
-    tip: Oid,
-    mode: &Mode,
-    crates: impl IntoIterator<Item = (Oid, &'a CrateFile)>,
-) -> std::io::Result<()> {
+/// The entries for a push's accepted crates (`(blob, crate)` pairs), for
+/// an index of `mode`, as a file holds them. A crate no line can be
+/// derived from is left out (publication will say why).
+pub fn entries<'a>(mode: &Mode, crates: impl IntoIterator<Item = (Oid, &'a CrateFile)>) -> Vec<u8> {
     let pubtime = line::pubtime_now();
     let crates: Vec<(Oid, &CrateFile)> = crates.into_iter().collect();
     let lines = parallel::map(&crates, |(blob, krate)| {
@@ -80,8 +74,13 @@ pub fn save<'a>(
         text.push(b'\n');
         Some(text)
     });
-    let text = lines.into_iter().flatten().collect::<Vec<_>>().concat();
-    if text.is_empty() {
+    lines.into_iter().flatten().collect::<Vec<_>>().concat()
+}
+
+/// Writes [`entries`] as the file of the push of `tip`. No entries is no
+/// file.
+pub fn save(git_dir: &Path, tip: Oid, entries: &[u8]) -> std::io::Result<()> {
+    if entries.is_empty() {
         return Ok(());
     }
     let dir = git_dir.join(DIR);
@@ -89,7 +88,7 @@ pub fn save<'a>(
     remove_stale(&dir);
     let temporary = dir.join(format!(".{tip}.{}.tmp", std::process::id()));
     let mut file = std::fs::File::create(&temporary)?;
-    file.write_all(&text)?;
+    file.write_all(entries)?;
     drop(file);
     std::fs::rename(&temporary, dir.join(tip.to_string()))
 }
@@ -201,7 +200,7 @@ mod tests {
     use std::io::Write as _;
     use std::time::{Duration, SystemTime};
 
-    use super::{DIR, Prepared, save};
+    use super::{DIR, Prepared, entries, save};
     use crate::crate_file::testing::CrateBuilder;
     use crate::crate_file::{CrateFile, Limits, read_crate};
     use crate::git::{CrateRepo, Oid};
@@ -235,7 +234,12 @@ mod tests {
     fn a_saved_crate_gives_the_line_reading_it_gives_and_damage_is_skipped() {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let krate = demo_crate();
-        save(dir.path(), blob(9), &Mode::Mirror, [(blob(1), &krate)]).expect("saving");
+        save(
+            dir.path(),
+            blob(9),
+            &entries(&Mode::Mirror, [(blob(1), &krate)]),
+        )
+        .expect("saving");
         // A torn line and a file of garbage next to it change nothing.
         let mut file = std::fs::OpenOptions::new()
             .append(true)
@@ -279,7 +283,12 @@ mod tests {
         std::fs::write(&old, b"").expect("writing");
         age(&old);
         let krate = demo_crate();
-        save(dir.path(), blob(9), &Mode::Mirror, [(blob(1), &krate)]).expect("saving");
+        save(
+            dir.path(),
+            blob(9),
+            &entries(&Mode::Mirror, [(blob(1), &krate)]),
+        )
+        .expect("saving");
         assert!(!old.exists());
         assert!(dir.path().join(DIR).join(blob(9).to_string()).exists());
     }
@@ -287,7 +296,7 @@ mod tests {
     #[test]
     fn nothing_accepted_writes_no_file() {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        save(dir.path(), blob(9), &Mode::Mirror, []).expect("saving nothing");
+        save(dir.path(), blob(9), &entries(&Mode::Mirror, [])).expect("saving nothing");
         assert!(!dir.path().join(DIR).exists());
     }
 
