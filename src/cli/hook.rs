@@ -2,6 +2,7 @@
 //! scripts run. git gives the ref updates on stdin and runs the hook in
 //! the crate repository (`GIT_DIR`, else the working directory).
 
+use std::fmt::Write as _;
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -63,9 +64,11 @@ fn pre_receive(git_dir: &std::path::Path, stdin: &str) -> Outcome {
         ""
     };
     let say = |text: &str| {
+        let mut lines = String::new();
         for line in text.lines() {
-            println!("{prefix}{line}");
+            let _ = writeln!(lines, "{prefix}{line}");
         }
+        print!("{lines}");
     };
     match pre_receive::run(git_dir, stdin, &env) {
         Ok(judgement) => {
@@ -111,21 +114,25 @@ fn pre_receive(git_dir: &std::path::Path, stdin: &str) -> Outcome {
 fn post_receive(git_dir: &std::path::Path, stdin: &str) -> Outcome {
     match post_receive::run(git_dir, stdin) {
         Ok(Some(report)) => {
+            // One write: git relays each write of a hook to the client.
+            let mut out = String::new();
             for (name, version) in &report.added {
-                println!("crategate: published {name} {version}");
+                let _ = writeln!(out, "crategate: published {name} {version}");
             }
             for (name, version) in &report.yanked {
-                println!("crategate: yanked {name} {version}");
+                let _ = writeln!(out, "crategate: yanked {name} {version}");
             }
             for (name, version) in &report.unyanked {
-                println!("crategate: unyanked {name} {version}");
+                let _ = writeln!(out, "crategate: unyanked {name} {version}");
             }
             for skipped in &report.skipped {
-                println!(
+                let _ = writeln!(
+                    out,
                     "warning: crategate: {} was not published: {}",
                     skipped.path, skipped.reason
                 );
             }
+            print!("{out}");
             Outcome::Done
         }
         Ok(None) => Outcome::Done,
