@@ -80,9 +80,13 @@ pub enum ConfigError {
     #[error("{file} in the index is invalid: {message}")]
     Invalid { file: &'static str, message: String },
     #[error(
-        "the dl template `{0}` has no `{{lowerprefix}}` (or `{{prefix}}`) marker, but the layout is sharded: cargo would look for `3/a/abc-1.0.0.crate` at the top. Put `{{lowerprefix}}/` before the file name, or download by `{{sha256-checksum}}`"
+        "the dl template `{0}` has no `{{lowerprefix}}` marker, but the layout is sharded: cargo would look for `3/a/abc-1.0.0.crate` at the top. Put `{{lowerprefix}}/` before the file name, or download by `{{sha256-checksum}}`"
     )]
     DlWithoutPrefix(String),
+    #[error(
+        "the dl template `{0}` uses `{{prefix}}`, which keeps the crate name's case (`Se/rd/Serde-1.0.0.crate`), but the sharded layout keeps files under the lowercased name (`se/rd/`). Use `{{lowerprefix}}` instead"
+    )]
+    DlCasedPrefix(String),
     #[error(
         "the dl template `{0}` has a `{{prefix}}`/`{{lowerprefix}}` marker, but the layout is flat: cargo would look for `abc-1.0.0.crate` in a directory. Remove the marker, or choose `--layout sharded`"
     )]

@@ -17,8 +17,11 @@ use super::path::IndexPath;
 use crate::crate_file;
 use crate::crate_name::CrateName;
 
-/// The `dl` markers that name a crate's shard directory.
-const PREFIX_MARKERS: [&str; 2] = ["{prefix}", "{lowerprefix}"];
+/// The `dl` markers that name a crate's index directory.
+const PREFIX_MARKERS: [&str; 2] = ["{prefix}", LOWER_PREFIX];
+/// The one of them that names its shard: the directory of the
+/// lowercased name.
+const LOWER_PREFIX: &str = "{lowerprefix}";
 /// The `dl` marker that names a file by its contents, wherever it is.
 const CHECKSUM_MARKER: &str = "{sha256-checksum}";
 
@@ -71,11 +74,12 @@ impl CrateLayout {
     pub fn check_dl(self, dl: &str) -> Result<(), ConfigError> {
         let has_prefix = PREFIX_MARKERS.iter().any(|m| dl.contains(m));
         match self {
-            Self::Sharded if !has_prefix && !dl.contains(CHECKSUM_MARKER) => {
-                Err(ConfigError::DlWithoutPrefix(dl.to_owned()))
-            }
+            Self::Sharded if dl.contains(LOWER_PREFIX) || dl.contains(CHECKSUM_MARKER) => Ok(()),
+            // `{prefix}` keeps the name's case; shards are lowercase.
+            Self::Sharded if has_prefix => Err(ConfigError::DlCasedPrefix(dl.to_owned())),
+            Self::Sharded => Err(ConfigError::DlWithoutPrefix(dl.to_owned())),
             Self::Flat if has_prefix => Err(ConfigError::DlWithPrefix(dl.to_owned())),
-            _ => Ok(()),
+            Self::Flat => Ok(()),
         }
     }
 }
@@ -148,11 +152,11 @@ mod tests {
         let by_name = "https://x/{crate}-{version}.crate";
         let by_sum = "https://x/{sha256-checksum}";
         assert!(CrateLayout::Sharded.check_dl(by_prefix).is_ok());
-        assert!(
-            CrateLayout::Sharded
-                .check_dl("https://x/{prefix}/{crate}")
-                .is_ok()
-        );
+        // `{prefix}` keeps the case of `Serde`: cargo would ask for `Se/rd/`.
+        assert!(matches!(
+            CrateLayout::Sharded.check_dl("https://x/{prefix}/{crate}"),
+            Err(ConfigError::DlCasedPrefix(_))
+        ));
         assert!(CrateLayout::Sharded.check_dl(by_sum).is_ok());
         assert!(matches!(
             CrateLayout::Sharded.check_dl(by_name),

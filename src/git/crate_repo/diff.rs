@@ -31,6 +31,17 @@ impl CrateRepo {
             ));
             return Err(self.op("comparing trees")(error));
         }
+        // The walk pairs entries by order: a pushed tree out of git's
+        // order (git accepts one unless `receive.fsckObjects` is set)
+        // could hide a file from the comparison, so it is refused.
+        if let Some(new) = new
+            && !is_sorted(new)
+        {
+            let error = git2::Error::from_str(&format!(
+                "the tree at `{prefix}` lists its entries out of git's order or twice (a malformed tree: `git fsck` reports it)"
+            ));
+            return Err(self.op("comparing trees")(error));
+        }
         let mut olds = old.into_iter().flat_map(git2::Tree::iter).peekable();
         let mut news = new.into_iter().flat_map(git2::Tree::iter).peekable();
         loop {
@@ -87,6 +98,19 @@ impl CrateRepo {
         }
         Ok(())
     }
+}
+
+/// Whether every entry of `tree` comes strictly after the one before.
+fn is_sorted(tree: &git2::Tree<'_>) -> bool {
+    let mut entries = tree.iter();
+    let Some(mut previous) = entries.next() else {
+        return true;
+    };
+    entries.all(|entry| {
+        let ordered = tree_order(&previous, &entry) == Ordering::Less;
+        previous = entry;
+        ordered
+    })
 }
 
 fn is_tree(entry: &TreeEntry<'_>) -> bool {
@@ -184,5 +208,29 @@ mod tests {
         assert!(crates.changes(Some(new), new).expect("same").is_empty());
         let all = crates.changes(None, old).expect("from nothing");
         assert_eq!(all.len(), 4);
+    }
+
+    #[test]
+    fn a_tree_out_of_gits_order_is_refused() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let repo = Repository::init_bare(dir.path()).expect("a bare repository");
+        let blob = repo.blob(b"x").expect("a blob");
+        // `b` listed before `a`: no git command writes this, but a push
+        // can carry it.
+        let mut raw = Vec::new();
+        for name in ["b-1.0.0.crate", "a-1.0.0.crate"] {
+            raw.extend_from_slice(format!("100644 {name}\0").as_bytes());
+            raw.extend_from_slice(blob.as_bytes());
+        }
+        let odb = repo.odb().expect("the object database");
+        let tree = odb.write(ObjectType::Tree, &raw).expect("a raw tree");
+        let tree = repo.find_tree(tree).expect("the tree");
+        let who = git2::Signature::now("t", "t@invalid").expect("a signature");
+        let commit = repo
+            .commit(None, &who, &who, "t", &tree, &[])
+            .expect("a commit");
+        let crates = CrateRepo::open(dir.path()).expect("opens");
+        let error = crates.changes(None, commit).expect_err("refused");
+        assert!(error.to_string().contains("out of git's order"), "{error}");
     }
 }

@@ -234,6 +234,9 @@ fn init_refuses_a_dl_template_that_disagrees_with_the_layout() {
     init("sharded", "https://x/{crate}-{version}.crate")
         .failure()
         .stderr_has("has no `{lowerprefix}`");
+    init("sharded", "https://x/{prefix}/{crate}-{version}.crate")
+        .failure()
+        .stderr_has("Use `{lowerprefix}` instead");
     init("flat", "https://x/{lowerprefix}/{crate}-{version}.crate")
         .failure()
         .stderr_has("but the layout is flat");
