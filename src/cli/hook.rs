@@ -103,9 +103,11 @@ fn pre_receive(git_dir: &std::path::Path, stdin: &str) -> Outcome {
             say(&format!(
                 "error: crategate cannot judge this push, so it is refused: {error}"
             ));
-            say(
-                "hint: this is a server problem, not a problem with your crates; tell the registry's administrators",
-            );
+            say(if error.is_in_the_push() {
+                "hint: recreate the commit with git itself (`git fsck` in your clone names the tree), and push again"
+            } else {
+                "hint: this is a server problem, not a problem with your crates; tell the registry's administrators"
+            });
             Outcome::Refused
         }
     }

@@ -52,6 +52,10 @@ pub enum GitError {
         "branch `{branch}` of {path} moved while crategate was writing (another writer ignored the lock); nothing was changed, run the command again"
     )]
     Raced { path: PathBuf, branch: String },
+    #[error(
+        "the pushed tree at {path} lists its entries out of git's order, or one twice: no git command writes such a tree"
+    )]
+    MalformedTree { path: String },
     #[error("I/O error on {path}: {source}")]
     Io {
         path: PathBuf,

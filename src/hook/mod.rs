@@ -37,6 +37,21 @@ pub enum HookError {
     },
 }
 
+impl HookError {
+    /// Whether what stopped the hook is in the push itself (a tree no git
+    /// command writes), not in the server's setup.
+    #[must_use]
+    pub fn is_in_the_push(&self) -> bool {
+        matches!(
+            self,
+            Self::Git(GitError::MalformedTree { .. })
+                | Self::Judge(crate::judge::JudgeError::Git(
+                    GitError::MalformedTree { .. }
+                ))
+        )
+    }
+}
+
 /// After the index changed: what serves it follows (`git update-server-info`
 /// for dumb HTTP, the export directory).
 pub fn refresh_served(

@@ -37,10 +37,11 @@ impl CrateRepo {
         if let Some(new) = new
             && !is_sorted(new)
         {
-            let error = git2::Error::from_str(&format!(
-                "the tree at `{prefix}` lists its entries out of git's order or twice (a malformed tree: `git fsck` reports it)"
-            ));
-            return Err(self.op("comparing trees")(error));
+            let path = match prefix.strip_suffix('/') {
+                Some(dir) => format!("`{dir}/`"),
+                None => "the top of the repository".to_owned(),
+            };
+            return Err(GitError::MalformedTree { path });
         }
         let mut olds = old.into_iter().flat_map(git2::Tree::iter).peekable();
         let mut news = new.into_iter().flat_map(git2::Tree::iter).peekable();
@@ -231,6 +232,6 @@ mod tests {
             .expect("a commit");
         let crates = CrateRepo::open(dir.path()).expect("opens");
         let error = crates.changes(None, commit).expect_err("refused");
-        assert!(error.to_string().contains("out of git's order"), "{error}");
+        assert!(matches!(error, GitError::MalformedTree { .. }), "{error}");
     }
 }

@@ -392,3 +392,57 @@ fn a_server_that_cannot_judge_refuses_every_push() {
     clone.push(&["origin", "main"]).success();
     assert_eq!(hosted.published("cg-beta"), [("1.0.0".to_owned(), false)]);
 }
+
+/// A tree listing its entries out of git's order (git accepts one unless
+/// `receive.fsckObjects` is set) could hide a file from a comparison that
+/// pairs entries by order; the hook refuses it, tells the pusher how to
+/// fix it, and nothing changes.
+#[test]
+fn a_tree_out_of_gits_order_is_refused() {
+    let hosted = Hosted::new();
+    let before = hosted.state();
+    let clone = hosted.clone_as("work");
+    let mut raw = Vec::new();
+    for name in ["cg-beta", "cg-alpha"] {
+        clone.put_crate(name);
+        let blob = clone.git(&["hash-object", "-w", &file_name(name)]).stdout;
+        raw.extend_from_slice(format!("100644 {}\0", file_name(name)).as_bytes());
+        raw.extend(
+            (0..40)
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&blob.trim()[i..i + 2], 16).expect("hex")),
+        );
+    }
+    clone.put("unsorted.tree", &raw);
+    let tree = clone
+        .git(&[
+            "hash-object",
+            "-t",
+            "tree",
+            "--literally",
+            "-w",
+            "unsorted.tree",
+        ])
+        .stdout;
+    let commit = clone
+        .git(&["commit-tree", tree.trim(), "-m", "entries out of order"])
+        .stdout;
+
+    let refused = clone
+        .push(&["origin", &format!("{}:refs/heads/main", commit.trim())])
+        .failure();
+
+    assert!(
+        refused.stderr.contains(
+            "the pushed tree at the top of the repository lists its entries out of git's order"
+        ),
+        "{refused}"
+    );
+    assert!(
+        refused
+            .stderr
+            .contains("hint: recreate the commit with git"),
+        "{refused}"
+    );
+    assert_eq!(hosted.state(), before);
+}
