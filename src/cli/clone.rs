@@ -20,10 +20,13 @@ use crate::crate_file;
 use crate::crate_name::{CrateName, canonical};
 use crate::git::git_command;
 use crate::hook::config::HookConfig;
-use crate::hook::options::OPTION_DRY_RUN;
 use crate::index::view::same_version;
 use crate::index::{CrateLayout, Index};
 use crate::policy::Policy;
+
+mod push;
+
+pub use push::PushAnswer;
 
 /// Where `--crate-repo` is read from when not given.
 pub const ENV_CRATE_REPO: &str = "CRATEGATE_CRATE_REPO";
@@ -57,16 +60,6 @@ pub struct CrateClone {
     server: Option<HookConfig>,
     /// A clone made for this run, deleted with the value.
     _temp: Option<tempfile::TempDir>,
-}
-
-/// What the server answered to a push.
-#[derive(Debug, Clone)]
-pub struct PushAnswer {
-    pub accepted: bool,
-    /// The `remote:` lines, as git printed them.
-    pub remote: Vec<String>,
-    /// git's other complaints, when the push failed before any hook ran.
-    pub git_error: Option<String>,
 }
 
 impl CrateClone {
@@ -226,90 +219,6 @@ impl CrateClone {
             ],
             &list,
         )?;
-        Ok(())
-    }
-
-    /// Pushes HEAD to the tracked branch (`-o crategate.dry-run` for a dry
-    /// run) and collects the server's answer.
-    pub fn push(&self, dry_run: bool) -> anyhow::Result<PushAnswer> {
-        let target = format!("HEAD:refs/heads/{}", self.branch);
-        let mut args = vec!["push", "-q"];
-        if dry_run {
-            args.extend(["-o", OPTION_DRY_RUN]);
-        }
-        args.extend([self.remote.as_str(), target.as_str()]);
-        let out = self
-            .command()
-            .args(&args)
-            .output()
-            .context("running git push")?;
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let (remote, other): (Vec<&str>, Vec<&str>) =
-            stderr.lines().partition(|l| l.starts_with("remote:"));
-        let git_error = (!out.status.success() && remote.is_empty())
-            .then(|| other.join("\n").trim().to_owned());
-        Ok(PushAnswer {
-            accepted: out.status.success(),
-            remote: remote
-                .into_iter()
-                .map(|l| l.trim_end().to_owned())
-                .collect(),
-            git_error,
-        })
-    }
-
-    /// Pushes the commit just made and relays the server's `remote:`
-    /// lines; on a refusal takes the commit back (`restore` as for
-    /// [`Self::undo`]). Records the answer in the JSON `summary`.
-    pub fn push_and_relay(
-        &self,
-        out: &super::output::Output,
-        summary: &mut serde_json::Value,
-        restore: &[(String, Option<Vec<u8>>)],
-        (accepted, refused): (&str, &str),
-    ) -> anyhow::Result<super::Outcome> {
-        let answer = self.push(false)?;
-        super::output::relay(&answer.remote);
-        summary["pushed"] = true.into();
-        summary["accepted"] = answer.accepted.into();
-        summary["remote"] = answer.remote.clone().into();
-        if answer.accepted {
-            out.result(accepted);
-            return Ok(super::Outcome::Done);
-        }
-        self.undo(restore)?;
-        if let Some(error) = &answer.git_error {
-            eprintln!("{error}");
-        }
-        out.result(refused);
-        Ok(super::Outcome::Refused)
-    }
-
-    /// Takes back the last commit (made by [`CrateClone::commit`] on
-    /// `paths`) and puts each path back as it was: `old` content, or no
-    /// file.
-    pub fn undo(&self, restore: &[(String, Option<Vec<u8>>)]) -> anyhow::Result<()> {
-        if self.git(&["rev-parse", "-q", "--verify", "HEAD~1"]).is_ok() {
-            self.git(&["reset", "-q", "--soft", "HEAD~1"])?;
-        } else {
-            self.git(&["update-ref", "-d", "HEAD"])?;
-        }
-        for (path, old) in restore {
-            let in_head = self
-                .git(&["cat-file", "-e", &format!("HEAD:{path}")])
-                .is_ok();
-            if in_head {
-                self.git(&["reset", "-q", "--", path])?;
-            } else {
-                self.git(&["rm", "-q", "--cached", "--ignore-unmatch", "--", path])?;
-            }
-            let file = self.work.join(path);
-            match old {
-                Some(bytes) => std::fs::write(&file, bytes),
-                None => std::fs::remove_file(&file),
-            }
-            .with_context(|| format!("restoring {}", file.display()))?;
-        }
         Ok(())
     }
 
