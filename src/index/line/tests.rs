@@ -335,3 +335,23 @@ fn pubtime_now_is_what_cargo_reads() {
 }
 
 mod properties;
+
+#[test]
+fn a_line_reads_back_as_itself_and_restamps_only_its_pubtime() {
+    for mode in [Mode::Mirror, alternate()] {
+        let line = line(MODERN, &mode).expect("derivable");
+        let read: IndexLine = serde_json::from_str(&line.to_json()).expect("reads back");
+        assert_eq!(read, line);
+        let later = "2025-01-01T00:00:00Z";
+        let manifest = Manifest::parse(MODERN).expect("parses");
+        let derived_later =
+            IndexLine::from_manifest(&manifest, &sum(), &mode, later).expect("derivable");
+        assert_eq!(read.with_pubtime(later).expect("a pubtime"), derived_later);
+    }
+    assert!(matches!(
+        line(MODERN, &Mode::Mirror)
+            .expect("derivable")
+            .with_pubtime("yesterday"),
+        Err(LineError::BadPubtime(_))
+    ));
+}
