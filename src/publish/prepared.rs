@@ -11,8 +11,8 @@
 //! instead of reading, unpacking and parsing the blob again. The files
 //! only save work: one that is missing, torn or unreadable, or an entry
 //! for another registry mode, means the blob is read from git as if the
-//! file were not there. Files are written
-//! whole (a temporary file renamed into place). `post-receive` removes the
+//! file were not there. Files are written whole (a temporary file renamed
+//! into place). `post-receive` removes the
 //! files of pushes the index now reflects; a file whose push never moved
 //! the branch (another hook refused the ref update), or that no
 //! `post-receive` ever read, is removed a day later, by the next
@@ -39,21 +39,14 @@ pub const DIR: &str = "crategate-prepared";
 /// How long a file whose push never reached the branch is kept.
 const STALE_AFTER: Duration = Duration::from_hours(24);
 
-/// An entry as written.
-#[derive(Serialize)]
-struct Entry {
+/// One line of a file: written with an [`IndexLine`], read with the
+/// line's raw JSON, which is parsed only when it is published, on the
+/// thread that publishes it.
+#[derive(Serialize, Deserialize)]
+struct Entry<L> {
     blob: String,
     mode: Mode,
-    line: IndexLine,
-}
-
-/// An entry as read: the line is parsed only when it is published, on
-/// the thread that publishes it.
-#[derive(Deserialize)]
-struct Stored {
-    blob: String,
-    mode: Mode,
-    line: Box<RawValue>,
+    line: L,
 }
 
 /// The entries for a push's accepted crates (`(blob, crate)` pairs), for
@@ -123,7 +116,7 @@ impl Prepared {
             };
             for line in BufReader::new(file).lines() {
                 let Ok(line) = line else { break };
-                let Ok(entry) = serde_json::from_str::<Stored>(&line) else {
+                let Ok(entry) = serde_json::from_str::<Entry<Box<RawValue>>>(&line) else {
                     continue;
                 };
                 if let Ok(blob) = Oid::from_str(&entry.blob) {
@@ -221,6 +214,18 @@ mod tests {
         .expect("a clean package reads")
     }
 
+    /// Saves the demo crate, as blob 1, for a push of tip blob 9.
+    fn save_demo(git_dir: &std::path::Path) -> CrateFile {
+        let krate = demo_crate();
+        save(
+            git_dir,
+            blob(9),
+            &entries(&Mode::Mirror, [(blob(1), &krate)]),
+        )
+        .expect("saving");
+        krate
+    }
+
     /// Sets a file's modification time two days back.
     fn age(path: &std::path::Path) {
         std::fs::File::options()
@@ -233,13 +238,7 @@ mod tests {
     #[test]
     fn a_saved_crate_gives_the_line_reading_it_gives_and_damage_is_skipped() {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let krate = demo_crate();
-        save(
-            dir.path(),
-            blob(9),
-            &entries(&Mode::Mirror, [(blob(1), &krate)]),
-        )
-        .expect("saving");
+        let krate = save_demo(dir.path());
         // A torn line and a file of garbage next to it change nothing.
         let mut file = std::fs::OpenOptions::new()
             .append(true)
@@ -282,13 +281,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join(DIR)).expect("the directory");
         std::fs::write(&old, b"").expect("writing");
         age(&old);
-        let krate = demo_crate();
-        save(
-            dir.path(),
-            blob(9),
-            &entries(&Mode::Mirror, [(blob(1), &krate)]),
-        )
-        .expect("saving");
+        save_demo(dir.path());
         assert!(!old.exists());
         assert!(dir.path().join(DIR).join(blob(9).to_string()).exists());
     }
