@@ -29,6 +29,14 @@ pub struct BlobRef {
 }
 
 impl BlobRef {
+    /// The blob a tree entry names, with the entry's mode.
+    fn of(entry: &git2::TreeEntry<'_>) -> Self {
+        Self {
+            id: entry.id(),
+            mode: u32::try_from(entry.filemode()).unwrap_or(0),
+        }
+    }
+
     /// Whether the tree entry is a plain file (not a link or submodule).
     #[must_use]
     pub fn is_regular_file(&self) -> bool {
@@ -217,13 +225,7 @@ impl CrateRepo {
             if entry.kind() != Some(ObjectType::Tree)
                 && let Ok(name) = entry.name()
             {
-                out.push((
-                    format!("{dir}{name}"),
-                    BlobRef {
-                        id: entry.id(),
-                        mode: u32::try_from(entry.filemode()).unwrap_or(0),
-                    },
-                ));
+                out.push((format!("{dir}{name}"), BlobRef::of(entry)));
             }
             TreeWalkResult::Ok
         })
@@ -269,9 +271,6 @@ impl CommitTree<'_> {
     #[must_use]
     pub fn file(&self, path: &str) -> Option<BlobRef> {
         let entry = self.tree.get_path(Path::new(path)).ok()?;
-        (entry.kind() == Some(ObjectType::Blob)).then(|| BlobRef {
-            id: entry.id(),
-            mode: u32::try_from(entry.filemode()).unwrap_or(0),
-        })
+        (entry.kind() == Some(ObjectType::Blob)).then(|| BlobRef::of(&entry))
     }
 }

@@ -89,11 +89,7 @@ impl CrateRepo {
             let (old, new) = (subtree(old)?, subtree(new)?);
             return self.diff_trees(old.as_ref(), new.as_ref(), &format!("{path}/"), out);
         }
-        let side = |e: &TreeEntry<'_>| BlobRef {
-            id: e.id(),
-            mode: u32::try_from(e.filemode()).unwrap_or(0),
-        };
-        let (old, new) = (old.map(side), new.map(side));
+        let (old, new) = (old.map(BlobRef::of), new.map(BlobRef::of));
         if old != new {
             out.push(FileChange { path, old, new });
         }
