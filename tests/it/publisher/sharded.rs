@@ -53,6 +53,13 @@ fn state(hosted: &Hosted) -> (String, String) {
     )
 }
 
+/// Asserts that index file `path` holds `needle`.
+#[track_caller]
+fn assert_index_has(hosted: &Hosted, path: &str, needle: &str) {
+    let text = hosted.index_file(path);
+    assert!(text.contains(needle), "{path} lacks {needle}:\n{text}");
+}
+
 fn sync(hosted: &Hosted, args: &[&str]) -> Outcome {
     let mut all = vec!["sync", "--repo", s(&hosted.crates)];
     all.extend_from_slice(args);
@@ -62,11 +69,7 @@ fn sync(hosted: &Hosted, args: &[&str]) -> Outcome {
 #[test]
 fn crates_are_published_yanked_and_downloaded_at_their_shard_paths() {
     let hosted = Hosted::sharded(Mode::Alternate, "default.toml");
-    assert!(
-        hosted
-            .index_file(".crategate.toml")
-            .contains("crate-layout = \"sharded\"")
-    );
+    assert_index_has(&hosted, ".crategate.toml", "crate-layout = \"sharded\"");
     let ws = hosted.fixture("trio", "trio");
     let clone = s(&hosted.clone).to_owned();
     let out = hosted
@@ -85,11 +88,7 @@ fn crates_are_published_yanked_and_downloaded_at_their_shard_paths() {
     put(&hosted, "cg/-a/cg-alpha-1.0.0.crate", "cg-alpha");
     commit(&hosted, "cg-alpha");
     push(&hosted).success();
-    assert!(
-        hosted
-            .index_file("cg/-a/cg-alpha")
-            .contains("\"yanked\":false")
-    );
+    assert_index_has(&hosted, "cg/-a/cg-alpha", "\"yanked\":false");
     assert!(
         hosted
             .export
@@ -100,20 +99,12 @@ fn crates_are_published_yanked_and_downloaded_at_their_shard_paths() {
     hosted.git_in(&hosted.clone, &["rm", "-q", TRIO[0]]);
     commit(&hosted, "retire cgp-app");
     push(&hosted).success();
-    assert!(
-        hosted
-            .index_file("cg/p-/cgp-app")
-            .contains("\"yanked\":true")
-    );
+    assert_index_has(&hosted, "cg/p-/cgp-app", "\"yanked\":true");
 
     hosted
         .crategate_in(&hosted.clone, &["yank", "cgp-core", "1.0.0"])
         .success();
-    assert!(
-        hosted
-            .index_file("cg/p-/cgp-core")
-            .contains("\"yanked\":true")
-    );
+    assert_index_has(&hosted, "cg/p-/cgp-core", "\"yanked\":true");
     assert_eq!(
         sync(&hosted, &["--check"]).success().stdout,
         "The index is in step with the crate repository.\n"
@@ -201,16 +192,8 @@ fn files_outside_their_shard_are_refused_and_never_published() {
     }
     commit(&hosted, "move the crates to their shards");
     push(&hosted).success();
-    assert!(
-        hosted
-            .index_file("cg/-b/cg-beta")
-            .contains("\"vers\":\"1.0.0\"")
-    );
-    assert!(
-        hosted
-            .index_file("cg/-s/cg-same")
-            .contains("\"vers\":\"1.0.0\"")
-    );
+    assert_index_has(&hosted, "cg/-b/cg-beta", "\"vers\":\"1.0.0\"");
+    assert_index_has(&hosted, "cg/-s/cg-same", "\"vers\":\"1.0.0\"");
     sync(&hosted, &["--check"]).success();
 }
 
